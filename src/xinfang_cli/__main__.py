@@ -1,0 +1,5 @@
+"""`python -m xinfang_cli` runs the CLI."""
+
+from xinfang_cli.cli.main import run
+
+run()

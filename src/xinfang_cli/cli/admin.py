@@ -1,0 +1,149 @@
+"""Commands that look after the ledger itself: init and the taxonomy."""
+
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+
+from .common import done, guard, open_ledger, out, settings
+
+ADMIN_PANEL = "账本管理"
+
+taxonomy_app = typer.Typer(
+    help="查看、导出、载入分类体系（类别、单位、信访形式、时限、敏感词…）。", no_args_is_help=True
+)
+
+
+def register(app: typer.Typer) -> None:
+    app.command("init", rich_help_panel=ADMIN_PANEL)(init)
+    app.add_typer(taxonomy_app, name="taxonomy", rich_help_panel=ADMIN_PANEL)
+
+
+def _read_text(path: Path) -> str:
+    from ..errors import FileFormatError
+
+    try:
+        return path.read_text(encoding="utf-8-sig")
+    except FileNotFoundError:
+        raise FileFormatError(f"找不到文件 {path}。") from None
+    except UnicodeDecodeError:
+        raise FileFormatError(f"文件 {path} 不是 UTF-8 编码的文本。") from None
+    except OSError as exc:
+        raise FileFormatError(f"无法读取文件 {path}：{exc.strerror}") from None
+
+
+@guard
+def init(
+    ctx: typer.Context,
+    taxonomy: Annotated[
+        Optional[Path],
+        typer.Option("--taxonomy", help="用此 TOML 文件作为分类体系（默认内置分类）"),
+    ] = None,
+) -> None:
+    """创建账本（仅本人可读写）并写入分类体系。"""
+    from ..db import resolve_url, sqlite_path
+    from ..errors import NotAllowed
+    from ..ledger import open_ledger as open_raw
+    from ..taxonomy import parse_taxonomy
+
+    source = None
+    if taxonomy is not None:
+        source = _read_text(taxonomy)
+        parse_taxonomy(source)  # refuse a bad file before anything is created
+    from .common import actor
+
+    url = resolve_url(settings(ctx).db)
+    path = sqlite_path(url)
+    existed = path is not None and path.exists() and path.stat().st_size > 0
+    ledger = open_raw(settings(ctx).db, actor=actor(ctx), create=True, taxonomy_source=source)
+    if existed and not ledger.created:
+        if source is not None:
+            raise NotAllowed(
+                f"账本 {ledger.location} 已存在；如需更换分类体系请用 xinfang taxonomy load {taxonomy}。"
+            )
+        done(f"账本 {ledger.location} 已存在，未作改动。")
+        return
+    done(
+        f"已创建账本 {ledger.location}（{len(ledger.taxonomy.categories)} 个类别、"
+        f"{len(ledger.taxonomy.departments)} 个单位）。"
+    )
+
+
+@taxonomy_app.command("show")
+@guard
+def taxonomy_show(ctx: typer.Context) -> None:
+    """显示当前分类体系。"""
+    from rich.table import Table
+
+    ledger = open_ledger(ctx, write=False)
+    tax = ledger.taxonomy
+    mode = "工作日" if tax.day_mode == "working" else "自然日"
+    out.print(
+        f"时限：受理 {tax.accept_days} 天，办结 {tax.handle_days} 天，延期不超过 {tax.extend_max_days} 天"
+        f"（{mode}{'，逢节假日顺延' if tax.roll_over else ''}）；集体访 ≥ {tax.collective_threshold} 人；"
+        f"临期预警 {tax.warn_days} 天。",
+        markup=False,
+    )
+    table = Table(title="事项类别", title_justify="left")
+    table.add_column("分组", no_wrap=True)
+    table.add_column("类别", no_wrap=True)
+    table.add_column("牵头单位", no_wrap=True)
+    table.add_column("时限（受理/办结/延期）", no_wrap=True)
+    table.add_column("关键词", overflow="fold")
+    for cat in tax.categories.values():
+        table.add_row(
+            tax.group_name(cat.group),
+            cat.name,
+            cat.lead,
+            f"{cat.accept_days}/{cat.handle_days}/{cat.extend_max_days}",
+            "、".join(cat.keywords),
+        )
+    out.print(table)
+    out.print("单位：" + "、".join(tax.departments), markup=False)
+    for kind, word in (
+        ("channels", "信访形式"),
+        ("identities", "身份"),
+        ("natures", "性质"),
+        ("outcomes", "办理结果类型"),
+        ("ratings", "满意度"),
+    ):
+        out.print(
+            f"{word}：" + "、".join(f"{label}({key})" for key, label in tax.enums[kind].items()),
+            markup=False,
+        )
+    out.print("敏感词：" + "、".join(tax.sensitive_words), markup=False)
+    out.print("热点词：" + "、".join(tax.topic_words), markup=False)
+
+
+@taxonomy_app.command("export")
+@guard
+def taxonomy_export(
+    ctx: typer.Context,
+    file: Annotated[Path, typer.Argument(help="写入的 TOML 文件", show_default=False)],
+) -> None:
+    """把当前分类体系导出为 TOML 文件，可编辑后用 load 载入。"""
+    from ..errors import FileFormatError
+
+    ledger = open_ledger(ctx, write=False)
+    try:
+        file.write_text(ledger.taxonomy.source, encoding="utf-8")
+    except OSError as exc:
+        raise FileFormatError(f"无法写入 {file}：{exc.strerror}") from None
+    done(f"已导出分类体系到 {file}。")
+
+
+@taxonomy_app.command("load")
+@guard
+def taxonomy_load(
+    ctx: typer.Context,
+    file: Annotated[Path, typer.Argument(help="要载入的 TOML 文件", show_default=False)],
+) -> None:
+    """载入新的分类体系（先校验；会使已有案件失去类别或单位的不予载入）。已登记案件的时限不变。"""
+    from ..ledger import load_taxonomy
+
+    source = _read_text(file)
+    ledger = open_ledger(ctx, write=True)
+    tax = load_taxonomy(ledger, source)
+    done(
+        f"已载入分类体系（{len(tax.categories)} 个类别、{len(tax.departments)} 个单位）。已登记案件的期限不受影响。"
+    )

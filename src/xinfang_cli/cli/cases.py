@@ -1,0 +1,445 @@
+"""Commands that change a case: add, classify, assign, reject, extend, close, rate."""
+
+from typing import TYPE_CHECKING, Annotated, Any, Optional
+
+import typer
+
+from .common import done, err, guard, interactive, open_ledger, out, parse_day, today
+
+if TYPE_CHECKING:
+    from ..ledger import Ledger
+    from ..models import Case
+
+CASE_PANEL = "案件"
+
+
+def register(app: typer.Typer) -> None:
+    app.command("add", rich_help_panel=CASE_PANEL)(add)
+    app.command("classify", rich_help_panel=CASE_PANEL)(classify)
+    app.command("assign", rich_help_panel=CASE_PANEL)(assign)
+    app.command("reject", rich_help_panel=CASE_PANEL)(reject)
+    app.command("extend", rich_help_panel=CASE_PANEL)(extend)
+    app.command("close", rich_help_panel=CASE_PANEL)(close)
+    app.command("rate", rich_help_panel=CASE_PANEL)(rate)
+
+
+Number = Annotated[str, typer.Argument(help="案件编号，如 XF2025-0001", show_default=False)]
+OnDate = Annotated[
+    Optional[str], typer.Option("--on", help="办理日期（默认今天），如 2025-03-04、3月4日、昨天")
+]
+
+
+def _prompt(label: str, *, choices: list[str] | None = None, default: str = "") -> str:
+    from rich.prompt import Prompt
+
+    if choices:
+        err.print(f"[dim]可选：{'、'.join(choices)}[/dim]")
+    return Prompt.ask(label, console=err, default=default, show_default=bool(default)).strip()
+
+
+@guard
+def add(
+    ctx: typer.Context,
+    received: Annotated[
+        Optional[str], typer.Option("--received", help="信访日期（默认今天）")
+    ] = None,
+    channel: Annotated[
+        Optional[str],
+        typer.Option(
+            "--channel", help="信访形式：来信、来访、来电、校长信箱…（或英文键 letter、visit…）"
+        ),
+    ] = None,
+    name: Annotated[Optional[str], typer.Option("--name", help="信访人姓名")] = None,
+    anonymous: Annotated[bool, typer.Option("--anonymous", help="匿名信访（不记录姓名）")] = False,
+    identity: Annotated[
+        Optional[str],
+        typer.Option("--identity", help="身份：学生、教职工、离退休、家长、校友、校外"),
+    ] = None,
+    unit: Annotated[Optional[str], typer.Option("--unit", help="单位：学院/部门/班级")] = None,
+    phone: Annotated[
+        Optional[str], typer.Option("--phone", help="联系电话（手机或 0xx-xxxxxxx）")
+    ] = None,
+    id_number: Annotated[
+        Optional[str], typer.Option("--id-number", help="身份证号（18 位，校验）")
+    ] = None,
+    persons: Annotated[
+        Optional[str], typer.Option("--persons", help="人数（默认 1；≥5 计为集体访）")
+    ] = None,
+    summary: Annotated[
+        Optional[str], typer.Option("--summary", help="反映问题（必填，一句话概括）")
+    ] = None,
+    content: Annotated[Optional[str], typer.Option("--content", help="具体内容")] = None,
+    nature: Annotated[
+        Optional[str], typer.Option("--nature", help="性质：建议意见、检举控告、申诉求决")
+    ] = None,
+    category: Annotated[
+        Optional[str], typer.Option("--category", help="事项类别，如 宿舍与住宿")
+    ] = None,
+    repeat_of: Annotated[
+        Optional[str], typer.Option("--repeat-of", help="重复信访：原件编号")
+    ] = None,
+    bypass: Annotated[bool, typer.Option("--bypass", help="越级信访")] = False,
+    confidential: Annotated[
+        Optional[bool],
+        typer.Option(
+            "--confidential/--not-confidential", help="保密（检举控告默认保密）", show_default=False
+        ),
+    ] = None,
+) -> None:
+    """登记信访事项，输出案件编号。终端上会逐项提示缺少的必填项。"""
+    from ..errors import InputError
+    from ..ledger import build_input, earlier_cases, register
+
+    tty = interactive()
+    ledger = open_ledger(ctx, write=True)
+    tax = ledger.taxonomy
+    if not channel:
+        if not tty:
+            raise InputError("缺少信访形式：请用 --channel 指定（如 --channel 来访）。")
+        channel = _prompt("信访形式", choices=list(tax.enums["channels"].values()))
+    if name is None and not anonymous and tty:
+        name = _prompt("信访人姓名（直接回车表示匿名）") or None
+    if anonymous:
+        name = None
+    if not summary:
+        if not tty:
+            raise InputError("缺少反映问题：请用 --summary 写明（一句话概括）。")
+        while not summary:
+            summary = _prompt("反映问题（一句话概括）")
+    if category is None and tty:
+        suggested, hits = tax.suggest_category(summary + (content or ""))
+        default = suggested.name if suggested else ""
+        hint = (
+            f"（根据“{'、'.join(hits)}”建议：{default}；回车采用，输入 - 暂不分类）"
+            if suggested
+            else "（回车暂不分类）"
+        )
+        answer = _prompt(
+            f"事项类别{hint}", choices=[c.name for c in tax.categories.values()], default=default
+        )
+        category = None if answer in ("", "-") else answer
+
+    raw: dict[str, Any] = {
+        "received_on": parse_day(received, default=today()),
+        "channel": channel,
+        "name": name,
+        "identity": identity,
+        "unit": unit,
+        "phone": phone,
+        "id_number": id_number,
+        "persons": persons,
+        "summary": summary,
+        "content": content,
+        "nature": nature,
+        "category": category,
+        "repeat_of": repeat_of,
+        "bypass": bypass,
+        "confidential": confidential,
+    }
+    data = build_input(ledger, raw)
+
+    with ledger.reading() as session:
+        earlier = earlier_cases(session, data)
+    if earlier and not data.repeat_of:
+        _warn_earlier(ledger, earlier)
+        if tty:
+            answer = _prompt("如为重复信访，请输入原件编号（直接回车表示不是）")
+            data.repeat_of = answer or None
+
+    with ledger.transaction() as (session, log):
+        case = register(ledger, session, log, data, today=today())
+    out.print(case.number)
+    done(
+        f"已登记 {case.number}（{tax.label('channels', case.channel)}，{case.received_on}）。"
+        f"应于 {case.accept_due} 前作出是否受理的决定并告知信访人。"
+    )
+
+
+def _warn_earlier(ledger: "Ledger", earlier: "list[Case]") -> None:
+    from rich.table import Table
+
+    from ..models import STATUS_LABELS
+
+    table = Table(title=f"注意：该信访人此前已有 {len(earlier)} 件信访", title_justify="left")
+    table.add_column("编号", no_wrap=True)
+    table.add_column("信访日期", no_wrap=True)
+    table.add_column("反映问题", overflow="fold")
+    table.add_column("状态", no_wrap=True)
+    for case in earlier[-10:]:
+        table.add_row(case.number, str(case.received_on), case.summary, STATUS_LABELS[case.status])
+    err.print(table)
+    err.print("如果是同一事项的重复信访，请用 --repeat-of 原件编号 登记。", markup=False)
+
+
+@guard
+def classify(
+    ctx: typer.Context,
+    number: Annotated[
+        Optional[str], typer.Argument(help="案件编号（与 --auto 二选一）", show_default=False)
+    ] = None,
+    category: Annotated[Optional[str], typer.Option("--category", help="事项类别")] = None,
+    nature: Annotated[
+        Optional[str], typer.Option("--nature", help="性质：建议意见、检举控告、申诉求决")
+    ] = None,
+    auto: Annotated[bool, typer.Option("--auto", help="按关键词为所有未分类案件给出建议")] = False,
+    apply: Annotated[
+        bool, typer.Option("--apply", help="与 --auto 一起使用：写入建议的类别")
+    ] = False,
+) -> None:
+    """为案件设定事项类别与性质；--auto 按关键词批量建议，--apply 才写入。"""
+    from ..errors import InputError
+    from ..ledger import classify as do_classify
+    from ..ledger import find_case
+
+    if auto:
+        if number or category or nature:
+            raise InputError("--auto 不能与案件编号、--category、--nature 同时使用。")
+        _classify_auto(ctx, apply)
+        return
+    if apply:
+        raise InputError("--apply 只能与 --auto 一起使用。")
+    if not number:
+        raise InputError("请给出案件编号，或使用 --auto。")
+    ledger = open_ledger(ctx, write=True)
+    with ledger.transaction() as (session, log):
+        case = find_case(session, number)
+        changes = do_classify(ledger, session, log, case, category=category, nature=nature)
+    tax = ledger.taxonomy
+    if changes:
+        done(
+            f"{case.number} 已归类：{tax.group_name(case.group_key)} / {tax.category_name(case.category)}"
+            + (f"，性质：{tax.label('natures', case.nature)}" if case.nature else "")
+            + "。"
+        )
+    else:
+        done(f"{case.number} 的分类没有变化。")
+
+
+def _classify_auto(ctx: typer.Context, apply: bool) -> None:
+    from rich.table import Table
+    from sqlmodel import col, select
+
+    from ..ledger import classify as do_classify
+    from ..models import Case
+
+    ledger = open_ledger(ctx, write=apply)
+    tax = ledger.taxonomy
+    table = Table(
+        title="按关键词的分类建议" + ("（已写入）" if apply else "（未写入；加 --apply 写入）")
+    )
+    table.add_column("编号", no_wrap=True)
+    table.add_column("反映问题", overflow="fold")
+    table.add_column("建议类别", no_wrap=True)
+    table.add_column("命中关键词", overflow="fold")
+    suggested = 0
+    with ledger.transaction() as (session, log):
+        for case in session.exec(
+            select(Case).where(col(Case.category).is_(None)).order_by(col(Case.id))
+        ):
+            cat, hits = tax.suggest_category(case.summary + " " + (case.content or ""))
+            table.add_row(case.number, case.summary, cat.name if cat else "—", "、".join(hits))
+            if cat:
+                suggested += 1
+                if apply:
+                    do_classify(
+                        ledger,
+                        session,
+                        log,
+                        case,
+                        category=cat.key,
+                        nature=None,
+                        reason="按关键词自动分类：" + "、".join(hits),
+                    )
+    if table.row_count == 0:
+        done("没有未分类的案件。")
+        return
+    out.print(table)
+    done(f"{table.row_count} 件未分类，{suggested} 件有建议" + ("，已写入。" if apply else "。"))
+
+
+@guard
+def assign(
+    ctx: typer.Context,
+    number: Number,
+    dept: Annotated[
+        Optional[str], typer.Option("--dept", help="主办单位（默认为类别的牵头单位）")
+    ] = None,
+    co: Annotated[Optional[list[str]], typer.Option("--co", help="协办单位，可重复")] = None,
+    leader: Annotated[Optional[str], typer.Option("--leader", help="包案领导")] = None,
+    on: OnDate = None,
+) -> None:
+    """受理并交办：确定主办、协办单位，开始计算办理期限。"""
+    from ..ledger import assign as do_assign
+    from ..ledger import find_case
+
+    ledger = open_ledger(ctx, write=True)
+    with ledger.transaction() as (session, log):
+        case = find_case(session, number)
+        do_assign(
+            ledger,
+            session,
+            log,
+            case,
+            dept=dept,
+            co_depts=co or [],
+            leader=leader,
+            on=parse_day(on, default=today()),
+            today=today(),
+        )
+    late = (
+        " （受理超过告知期限）" if case.accepted_on and case.accepted_on > case.accept_due else ""
+    )
+    done(f"{case.number} 已受理{late}，主办：{case.lead_dept}，应于 {case.due_on} 前办结。")
+
+
+@guard
+def reject(
+    ctx: typer.Context,
+    number: Number,
+    reason: Annotated[str, typer.Option("--reason", help="不予受理的理由", show_default=False)],
+    referral: Annotated[
+        Optional[str],
+        typer.Option("--referral", help="告知信访人的途径，如 人民法院、劳动人事争议仲裁委员会"),
+    ] = None,
+    on: OnDate = None,
+) -> None:
+    """不予受理（诉访分离）：写明理由及应当转向的途径。"""
+    from ..ledger import find_case
+    from ..ledger import reject as do_reject
+
+    ledger = open_ledger(ctx, write=True)
+    with ledger.transaction() as (session, log):
+        case = find_case(session, number)
+        do_reject(
+            ledger,
+            session,
+            log,
+            case,
+            reason=reason,
+            referral=referral,
+            on=parse_day(on, default=today()),
+            today=today(),
+        )
+    done(
+        f"{case.number} 不予受理"
+        + (f"，已告知信访人向{case.referral}提出。" if case.referral else "。")
+    )
+
+
+@guard
+def extend(
+    ctx: typer.Context,
+    number: Number,
+    days: Annotated[
+        int, typer.Option("--days", help="延长天数（不超过时限，默认 30 天）", show_default=False)
+    ],
+    reason: Annotated[
+        str, typer.Option("--reason", help="延期理由（须告知信访人）", show_default=False)
+    ],
+    approver: Annotated[
+        Optional[str], typer.Option("--approver", help="批准人（单位负责人）")
+    ] = None,
+    on: OnDate = None,
+) -> None:
+    """延期办理：限一次，须在到期前，写明理由与批准人。"""
+    from ..ledger import extend as do_extend
+    from ..ledger import find_case
+
+    ledger = open_ledger(ctx, write=True)
+    with ledger.transaction() as (session, log):
+        case = find_case(session, number)
+        do_extend(
+            ledger,
+            session,
+            log,
+            case,
+            days=days,
+            reason=reason,
+            approver=approver,
+            on=parse_day(on, default=today()),
+            today=today(),
+        )
+    done(f"{case.number} 已延期 {case.extended_days} 天，新的办结期限为 {case.due_on}。")
+
+
+@guard
+def close(
+    ctx: typer.Context,
+    number: Number,
+    outcome: Annotated[
+        str,
+        typer.Option(
+            "--outcome",
+            help="办理结果类型：解决到位、教育到位、帮扶到位、依法处理",
+            show_default=False,
+        ),
+    ],
+    result: Annotated[
+        str, typer.Option("--result", help="办理结果（答复内容）", show_default=False)
+    ],
+    aid: Annotated[
+        Optional[str], typer.Option("--aid", help="帮扶金额（元，最多两位小数）")
+    ] = None,
+    on: OnDate = None,
+) -> None:
+    """办结案件，记录“三到位一处理”结果类型与帮扶金额。"""
+    from ..ledger import close as do_close
+    from ..ledger import find_case, format_yuan
+
+    ledger = open_ledger(ctx, write=True)
+    with ledger.transaction() as (session, log):
+        case = find_case(session, number)
+        do_close(
+            ledger,
+            session,
+            log,
+            case,
+            outcome=outcome,
+            result=result,
+            aid=aid,
+            on=parse_day(on, default=today()),
+            today=today(),
+        )
+    assert case.due_on is not None and case.closed_on is not None
+    timing = (
+        "按期办结"
+        if case.closed_on <= case.due_on
+        else f"超期 {(case.closed_on - case.due_on).days} 天办结"
+    )
+    money = f"，帮扶金额 {format_yuan(case.aid_fen)} 元" if case.aid_fen else ""
+    done(
+        f"{case.number} 已办结（{ledger.taxonomy.label('outcomes', case.outcome)}，{timing}{money}）。"
+    )
+
+
+@guard
+def rate(
+    ctx: typer.Context,
+    number: Number,
+    grade: Annotated[
+        str, typer.Argument(help="满意、基本满意、不满意（或 satisfied…）", show_default=False)
+    ],
+    on: OnDate = None,
+) -> None:
+    """记录信访人对办理结果的满意度评价。"""
+    from ..ledger import find_case
+    from ..ledger import rate as do_rate
+
+    ledger = open_ledger(ctx, write=True)
+    with ledger.transaction() as (session, log):
+        case = find_case(session, number)
+        changes = do_rate(
+            ledger,
+            session,
+            log,
+            case,
+            grade=grade,
+            on=parse_day(on, default=today()),
+            today=today(),
+        )
+    label = ledger.taxonomy.label("ratings", case.rating)
+    done(
+        f"{case.number} 评价：{label}。"
+        if changes
+        else f"{case.number} 的评价没有变化（{label}）。"
+    )

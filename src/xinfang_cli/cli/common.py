@@ -1,0 +1,132 @@
+"""What every command shares: global options, the error boundary, consoles, dates, opening the ledger.
+
+Imports only typer and rich at module level so `xinfang --help` never loads SQLAlchemy.
+"""
+
+import functools
+import getpass
+import os
+import sys
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+from typing import TYPE_CHECKING, Any, TypeVar
+
+import typer
+from rich.console import Console
+
+if TYPE_CHECKING:
+    from ..ledger import Ledger
+
+out = Console(highlight=False, soft_wrap=False)
+err = Console(stderr=True, highlight=False, soft_wrap=True)
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+@dataclass
+class Settings:
+    db: str | None = None
+    by: str | None = None
+
+
+def settings(ctx: typer.Context) -> Settings:
+    root = ctx.find_root()
+    if not isinstance(root.obj, Settings):
+        root.obj = Settings()
+    return root.obj
+
+
+def actor(ctx: typer.Context) -> str:
+    name = settings(ctx).by or os.environ.get("XINFANG_USER")
+    if name:
+        return name.strip()
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):
+        return "unknown"
+
+
+def today() -> date:
+    """The clerk's today. XINFANG_TODAY (YYYY-MM-DD) pins it for training ledgers and tests."""
+    pinned = os.environ.get("XINFANG_TODAY")
+    if pinned:
+        try:
+            return date.fromisoformat(pinned)
+        except ValueError:
+            from ..errors import InputError
+
+            raise InputError(
+                f"环境变量 XINFANG_TODAY 的值“{pinned}”不是 YYYY-MM-DD 日期。"
+            ) from None
+    return date.today()
+
+
+def open_ledger(ctx: typer.Context, *, write: bool) -> "Ledger":
+    from ..ledger import open_ledger as _open
+
+    s = settings(ctx)
+    return _open(s.db, actor=actor(ctx), create=write)
+
+
+def parse_day(text: str | None, *, default: date | None = None) -> date:
+    from ..dates import parse_date
+
+    if text is None or not text.strip():
+        if default is None:
+            raise AssertionError("a date is required here")
+        return default
+    return parse_date(text, today=today())
+
+
+def interactive() -> bool:
+    return sys.stdin is not None and sys.stdin.isatty()
+
+
+def guard(fn: F) -> F:
+    """The one error boundary: XinfangError → one Chinese line on stderr and its exit code."""
+
+    @functools.wraps(fn)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        from ..errors import XinfangError
+
+        try:
+            return fn(*args, **kwargs)
+        except XinfangError as exc:
+            err.print(f"错误：{exc.message}", markup=False)
+            raise typer.Exit(exc.exit_code) from None
+        except (typer.Exit, typer.Abort):
+            raise
+        except (KeyboardInterrupt, EOFError):
+            err.print("已取消，账本未改动。", markup=False)
+            raise typer.Exit(2) from None
+        except Exception as exc:  # a bug: still no traceback for the clerk
+            if os.environ.get("XINFANG_DEBUG"):
+                raise
+            err.print(
+                f"内部错误：{type(exc).__name__}: {exc}。本次操作未完成。"
+                "设置环境变量 XINFANG_DEBUG=1 后重试可看到详细信息，请反馈给维护人员。",
+                markup=False,
+            )
+            raise typer.Exit(2) from None
+
+    return wrapper  # type: ignore[return-value]
+
+
+def emit_json(data: Any) -> None:
+    import json
+
+    sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
+
+
+def emit_csv(headers: list[str], rows: list[list[str]]) -> None:
+    import csv
+
+    writer = csv.writer(sys.stdout, lineterminator="\n")
+    writer.writerow(headers)
+    writer.writerows(rows)
+
+
+def done(message: str) -> None:
+    """A confirmation for the clerk: stderr, so stdout stays clean for scripts."""
+    err.print(message, markup=False)

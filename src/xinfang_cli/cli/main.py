@@ -1,0 +1,85 @@
+"""The `xinfang` application: global options, the command list, and the process entry point."""
+
+import sys
+from typing import Annotated, Optional
+
+import typer
+from typer import rich_utils
+
+from .. import __version__
+from . import admin, cases, queries
+from .common import settings
+
+# Typer's own headings, in the language of the rest of the interface.
+rich_utils.OPTIONS_PANEL_TITLE = "选项"
+rich_utils.COMMANDS_PANEL_TITLE = "命令"
+rich_utils.ARGUMENTS_PANEL_TITLE = "参数"
+rich_utils.ERRORS_PANEL_TITLE = "错误"
+rich_utils.REQUIRED_LONG_STRING = "[必填]"
+rich_utils.DEFAULT_STRING = "[默认：{}]"
+rich_utils.ENVVAR_STRING = "[环境变量：{}]"
+rich_utils.ABORTED_TEXT = "已取消。"
+rich_utils.RICH_HELP = "运行 [blue]'{command_path} {help_option}'[/] 查看帮助。"
+
+app = typer.Typer(
+    name="xinfang",
+    help="信访台账：登记、分类、交办、督办、办结、评价信访事项，并生成月度与年度统计。",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"xinfang {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def main(
+    ctx: typer.Context,
+    db: Annotated[
+        Optional[str],
+        typer.Option(
+            "--db",
+            envvar="XINFANG_DB",
+            help="账本位置：文件路径（SQLite）或 SQLAlchemy 地址（如 postgresql+psycopg://…）。"
+            "默认 $XDG_DATA_HOME/xinfang/ledger.db。",
+            show_envvar=True,
+        ),
+    ] = None,
+    by: Annotated[
+        Optional[str],
+        typer.Option(
+            "--by",
+            envvar="XINFANG_USER",
+            help="经办人（记入操作日志）；默认当前登录名。",
+            show_envvar=True,
+        ),
+    ] = None,
+    version: Annotated[
+        bool,
+        typer.Option("--version", callback=_version, is_eager=True, help="显示版本号并退出。"),
+    ] = False,
+) -> None:
+    """信访台账：登记、分类、交办、督办、办结、评价信访事项，并生成月度与年度统计。"""
+    s = settings(ctx)
+    s.db = db
+    s.by = by
+
+
+cases.register(app)
+queries.register(app)
+admin.register(app)
+
+
+def run() -> None:
+    # cron runs us with LANG unset: Chinese must still come out as UTF-8, never as an encode error.
+    for stream in (sys.stdout, sys.stderr):
+        if (getattr(stream, "encoding", "") or "").lower().replace("-", "") != "utf8":
+            reconfigure = getattr(stream, "reconfigure", None)
+            if reconfigure is not None:
+                reconfigure(encoding="utf-8")
+    app()

@@ -1,0 +1,411 @@
+"""Commands that read cases: list, show, history. Reveals of personal data are audited."""
+
+from typing import TYPE_CHECKING, Annotated, Any, Optional
+
+import typer
+
+from .common import done, emit_csv, emit_json, guard, open_ledger, out, parse_day, today
+
+if TYPE_CHECKING:
+    from ..ledger import Ledger
+    from ..models import Case
+
+QUERY_PANEL = "查询"
+
+
+def register(app: typer.Typer) -> None:
+    app.command("list", rich_help_panel=QUERY_PANEL)(list_cases)
+    app.command("show", rich_help_panel=QUERY_PANEL)(show)
+    app.command("history", rich_help_panel=QUERY_PANEL)(history)
+
+
+AsOf = Annotated[Optional[str], typer.Option("--as-of", help="以该日为准判断是否超期（默认今天）")]
+Reveal = Annotated[
+    bool, typer.Option("--reveal", help="显示完整的电话、身份证号和保密案件的姓名（记入日志）")
+]
+
+
+def _record_reveal(ledger: "Ledger", numbers: list[str], how: str) -> None:
+    with ledger.transaction() as (_session, log):
+        for number in numbers:
+            log.record("reveal", case_number=number, reason=f"{how} --reveal 查看个人信息")
+
+
+@guard
+def list_cases(
+    ctx: typer.Context,
+    status: Annotated[
+        Optional[str],
+        typer.Option("--status", help="状态：已登记、办理中、已办结、不予受理、未办结"),
+    ] = None,
+    category: Annotated[Optional[str], typer.Option("--category", help="事项类别")] = None,
+    group: Annotated[
+        Optional[str], typer.Option("--group", help="分组：教学管理、后勤服务、权益保障、其他")
+    ] = None,
+    dept: Annotated[Optional[str], typer.Option("--dept", help="主办或协办单位")] = None,
+    received_from: Annotated[Optional[str], typer.Option("--from", help="信访日期起（含）")] = None,
+    received_to: Annotated[Optional[str], typer.Option("--to", help="信访日期止（含）")] = None,
+    month: Annotated[Optional[str], typer.Option("--month", help="信访月份，如 2025-03")] = None,
+    year: Annotated[Optional[int], typer.Option("--year", help="信访年份，如 2025")] = None,
+    overdue: Annotated[bool, typer.Option("--overdue", help="只列超期未办结的案件")] = False,
+    search: Annotated[
+        Optional[str],
+        typer.Option("--search", "-s", help="在编号、反映问题、内容、结果、单位中查找"),
+    ] = None,
+    as_of: AsOf = None,
+    as_json: Annotated[bool, typer.Option("--json", help="输出 JSON 数组")] = False,
+    as_csv: Annotated[bool, typer.Option("--csv", help="输出 CSV（台账列）")] = False,
+    reveal: Reveal = False,
+) -> None:
+    """列出案件（可按状态、类别、单位、日期、超期、关键词筛选）。"""
+    import calendar
+    from datetime import date
+
+    from ..dates import parse_month
+    from ..errors import InputError
+    from ..records import CaseFilter, case_record, co_map, select_cases
+
+    if as_json and as_csv:
+        raise InputError("--json 与 --csv 只能选一个。")
+    start = parse_day(received_from) if received_from else None
+    end = parse_day(received_to) if received_to else None
+    if month:
+        y, m = parse_month(month, today=today())
+        start, end = date(y, m, 1), date(y, m, calendar.monthrange(y, m)[1])
+    if year:
+        start, end = date(year, 1, 1), date(year, 12, 31)
+    if start and end and start > end:
+        raise InputError(f"起始日期 {start} 晚于截止日期 {end}。")
+    when = parse_day(as_of, default=today())
+    ledger = open_ledger(ctx, write=False)
+    flt = CaseFilter(
+        status=status,
+        category=category,
+        group=group,
+        dept=dept,
+        received_from=start,
+        received_to=end,
+        overdue=overdue,
+        text=search,
+        as_of=when,
+    )
+    with ledger.reading() as session:
+        cases = select_cases(session, ledger, flt)
+        cos = co_map(session, cases)
+    if reveal and cases:
+        _record_reveal(ledger, [c.number for c in cases], "list")
+    records = [case_record(c, cos.get(c.id or 0, []), as_of=when, reveal=reveal) for c in cases]
+    if as_json:
+        emit_json(records)
+    elif as_csv:
+        _emit_case_csv(ledger, records)
+    else:
+        _render_table(ledger, cases, records)
+
+
+def _emit_case_csv(ledger: "Ledger", records: list[dict[str, Any]]) -> None:
+    from ..records import CASE_COLUMNS, DERIVED_COLUMNS, labelled
+
+    columns = CASE_COLUMNS + DERIVED_COLUMNS
+    rows = []
+    for record in records:
+        text = labelled(record, ledger.taxonomy)
+        rows.append([text[key] for key, _ in columns])
+    emit_csv([header for _, header in columns], rows)
+
+
+def _render_table(ledger: "Ledger", cases: "list[Case]", records: list[dict[str, Any]]) -> None:
+    from rich.table import Table
+
+    from ..models import STATUS_LABELS
+    from ..records import due_text
+
+    tax = ledger.taxonomy
+    if not cases:
+        done("没有符合条件的案件。")
+        return
+    table = Table(show_lines=False, header_style="bold")
+    table.add_column("编号", no_wrap=True)
+    table.add_column("信访日期", no_wrap=True)
+    table.add_column("形式", no_wrap=True)
+    table.add_column("信访人", no_wrap=True, max_width=8)
+    table.add_column("类别", overflow="fold", min_width=4, max_width=10)
+    table.add_column("反映问题", overflow="fold", ratio=1, min_width=12)
+    table.add_column("主办", overflow="fold", min_width=4, max_width=8)
+    table.add_column("状态", no_wrap=True)
+    table.add_column("期限", no_wrap=True)
+    for case, record in zip(cases, records, strict=True):
+        status = STATUS_LABELS[case.status]
+        due = due_text(case)
+        if record["overdue"]:
+            status = f"[bold red]{status}·超期[/]"
+            due = f"[red]{due}[/]"
+        table.add_row(
+            case.number,
+            str(case.received_on),
+            tax.label("channels", case.channel),
+            _escape(record["name"] or "匿名"),
+            tax.category_name(case.category) or "[dim]未分类[/]",
+            _escape(case.summary),
+            _escape(case.lead_dept or ""),
+            status,
+            due,
+        )
+    out.print(table)
+    overdue = sum(1 for r in records if r["overdue"])
+    done(f"共 {len(cases)} 件" + (f"，其中超期 {overdue} 件" if overdue else "") + "。")
+
+
+def _escape(text: str) -> str:
+    from rich.markup import escape
+
+    return escape(text)
+
+
+@guard
+def show(
+    ctx: typer.Context,
+    number: Annotated[str, typer.Argument(help="案件编号", show_default=False)],
+    as_of: AsOf = None,
+    as_json: Annotated[bool, typer.Option("--json", help="输出一个 JSON 对象")] = False,
+    reveal: Reveal = False,
+) -> None:
+    """查看一件案件的全部信息（个人信息默认脱敏）。"""
+    from ..ledger import co_departments, find_case
+    from ..records import case_record
+
+    when = parse_day(as_of, default=today())
+    ledger = open_ledger(ctx, write=False)
+    with ledger.reading() as session:
+        case = find_case(session, number)
+        co = co_departments(session, case)
+    if reveal:
+        _record_reveal(ledger, [case.number], "show")
+    record = case_record(case, co, as_of=when, reveal=reveal)
+    if as_json:
+        emit_json(record)
+        return
+    _render_case(ledger, case, record, when)
+
+
+def _render_case(ledger: "Ledger", case: "Case", record: dict[str, Any], when: Any) -> None:
+    from rich.table import Table
+
+    from .. import deadlines
+    from ..ledger import format_yuan
+    from ..models import STATUS_LABELS
+    from ..records import labelled
+
+    tax = ledger.taxonomy
+    text = labelled(record, tax)
+    table = Table(
+        show_header=False,
+        box=None,
+        padding=(0, 1),
+        title=f"案件 {case.number}",
+        title_justify="left",
+    )
+    table.add_column("项", style="bold", no_wrap=True)
+    table.add_column("值", overflow="fold")
+
+    def row(label: str, value: str) -> None:
+        if value:
+            table.add_row(label, _escape(value))
+
+    status = STATUS_LABELS[case.status]
+    if record["overdue"]:
+        due = case.accept_due if case.status == "registered" else case.due_on
+        assert due is not None
+        status += f"（已超期 {deadlines.days_overdue(due, when)} 天）"
+    row("状态", status)
+    row("信访日期", text["received_on"])
+    row("信访形式", text["channel"])
+    row("信访人", text["name"] or "匿名")
+    row("身份", text["identity"])
+    row("单位", text["unit"])
+    row("联系电话", text["phone"])
+    row("身份证号", text["id_number"])
+    row(
+        "人数", text["persons"] + ("（集体访）" if case.persons >= tax.collective_threshold else "")
+    )
+    row("反映问题", text["summary"])
+    row("具体内容", text["content"])
+    row("性质", text["nature"])
+    row("事项类别", f"{text['group']} / {text['category']}" if case.category else "未分类")
+    row("原件编号", text["repeat_of"])
+    flags = [w for w, on in (("越级", case.bypass), ("保密", case.confidential)) if on]
+    row("标记", "、".join(flags))
+    mode = "工作日" if case.day_mode == "working" else "自然日"
+    row(
+        "时限",
+        f"受理 {case.accept_days} 天 / 办结 {case.handle_days} 天 / 可延期 {case.extend_max_days} 天（{mode}）",
+    )
+    row("受理期限", text["accept_due"])
+    row("受理日期", text["accepted_on"])
+    row("主办单位", text["lead_dept"])
+    row("协办单位", text["co_depts"])
+    row("包案领导", text["leader"])
+    if case.extended_days:
+        row(
+            "延期",
+            f"{case.extended_on} 延期 {case.extended_days} 天，理由：{case.extend_reason}"
+            + (f"，批准人：{case.extend_approver}" if case.extend_approver else ""),
+        )
+    row("办结期限", text["due_on"])
+    row("不予受理", f"{case.rejected_on}：{case.reject_reason}" if case.rejected_on else "")
+    row("转办渠道", text["referral"])
+    row("办结日期", text["closed_on"])
+    row("办理结果类型", text["outcome"])
+    row("办理结果", text["result"])
+    row("帮扶金额", f"{format_yuan(case.aid_fen)} 元" if case.aid_fen else "")
+    row("满意度", f"{text['rating']}（{text['rated_on']}）" if case.rating else "")
+    out.print(table)
+
+
+ACTION_LABELS = {
+    "init": "初始化账本",
+    "taxonomy_load": "更新分类体系",
+    "register": "登记",
+    "import": "导入",
+    "classify": "分类",
+    "assign": "受理交办",
+    "reject": "不予受理",
+    "extend": "延期",
+    "close": "办结",
+    "rate": "评价",
+    "reveal": "查看个人信息",
+    "remind": "督办提醒",
+}
+
+FIELD_LABELS = {
+    "number": "编号",
+    "received_on": "信访日期",
+    "channel": "信访形式",
+    "name": "信访人",
+    "identity": "身份",
+    "unit": "单位",
+    "phone": "联系电话",
+    "id_number": "身份证号",
+    "persons": "人数",
+    "summary": "反映问题",
+    "content": "具体内容",
+    "nature": "性质",
+    "category": "事项类别",
+    "group_key": "分组",
+    "repeat_of": "原件编号",
+    "bypass": "越级",
+    "confidential": "保密",
+    "status": "状态",
+    "accept_days": "受理时限",
+    "handle_days": "办结时限",
+    "extend_max_days": "延期上限",
+    "day_mode": "计日方式",
+    "roll_over": "节假日顺延",
+    "accept_due": "受理期限",
+    "accepted_on": "受理日期",
+    "lead_dept": "主办单位",
+    "co_depts": "协办单位",
+    "leader": "包案领导",
+    "rejected_on": "不予受理日期",
+    "reject_reason": "不予受理理由",
+    "referral": "转办渠道",
+    "handle_due": "原办结期限",
+    "extended_days": "延期天数",
+    "extend_reason": "延期理由",
+    "extended_on": "延期日期",
+    "extend_approver": "延期批准人",
+    "due_on": "办结期限",
+    "closed_on": "办结日期",
+    "outcome": "办理结果类型",
+    "result": "办理结果",
+    "aid_fen": "帮扶金额",
+    "rating": "满意度",
+    "rated_on": "评价日期",
+    "kind": "提醒类型",
+    "as_of": "检查日期",
+}
+
+
+@guard
+def history(
+    ctx: typer.Context,
+    number: Annotated[str, typer.Argument(help="案件编号", show_default=False)],
+) -> None:
+    """查看案件的操作日志：谁、何时、做了什么、从什么改成什么、为什么。"""
+    import json
+
+    from rich.table import Table
+
+    from ..audit import events_for
+    from ..ledger import find_case
+
+    ledger = open_ledger(ctx, write=False)
+    with ledger.reading() as session:
+        case = find_case(session, number)
+        events = events_for(session, case.number)
+    table = Table(title=f"案件 {case.number} 的操作日志", title_justify="left", show_lines=True)
+    table.add_column("时间（UTC）", no_wrap=True)
+    table.add_column("经办人", no_wrap=True)
+    table.add_column("操作", no_wrap=True)
+    table.add_column("日期", no_wrap=True)
+    table.add_column("变更", overflow="fold", ratio=1)
+    table.add_column("理由", overflow="fold", max_width=24)
+    for event in events:
+        changes = json.loads(event.changes)
+        lines = [
+            _change_line(ledger, case, field, old, new) for field, (old, new) in changes.items()
+        ]
+        table.add_row(
+            event.at[:19].replace("T", " "),
+            _escape(event.actor),
+            ACTION_LABELS.get(event.action, event.action),
+            str(event.on_date or ""),
+            _escape("\n".join(line for line in lines if line)),
+            _escape(event.reason or ""),
+        )
+    out.print(table)
+
+
+def _change_line(ledger: "Ledger", case: "Case", field: str, old: Any, new: Any) -> str:
+    from ..ledger import format_yuan
+    from ..models import STATUS_LABELS
+    from ..privacy import mask_id_number, mask_name, mask_phone
+
+    tax = ledger.taxonomy
+    enum_kind = {
+        "channel": "channels",
+        "identity": "identities",
+        "nature": "natures",
+        "outcome": "outcomes",
+        "rating": "ratings",
+    }
+
+    def show(value: Any) -> str:
+        if value is None or value == "":
+            return "（空）"
+        if field == "phone":
+            return mask_phone(value)
+        if field == "id_number":
+            return mask_id_number(value)
+        if field == "name" and case.confidential:
+            return mask_name(value)
+        if field in enum_kind:
+            return tax.label(enum_kind[field], value)
+        if field == "category":
+            return tax.category_name(value)
+        if field == "group_key":
+            return tax.group_name(value)
+        if field == "status":
+            return STATUS_LABELS.get(value, value)
+        if field == "aid_fen":
+            return format_yuan(value) + " 元"
+        if field == "day_mode":
+            return "工作日" if value == "working" else "自然日"
+        if isinstance(value, bool):
+            return "是" if value else "否"
+        return str(value)
+
+    label = FIELD_LABELS.get(field, field)
+    if old is None:
+        return f"{label}：{show(new)}"
+    return f"{label}：{show(old)} → {show(new)}"

@@ -1,0 +1,144 @@
+"""Reading the dates and months people type, and writing dates back out.
+
+Owns the accepted forms (contract.md "Running it"): ``2025-03-04``, ``2025-3-4``, ``2025/3/4``,
+``2025.3.4``, ``20250304``, ``2025年3月4日`` (or 号), ``3月4日`` (this year), ``今天``/``today``,
+``昨天``/``yesterday``, ``前天``; months ``2025-03``, ``2025/3``, ``2025.3``, ``202503``,
+``2025年3月``, ``3月`` (this year), ``本月``, ``上月``. Full-width digits and punctuation are
+normalised, surrounding whitespace ignored. Anything else is an InputError that quotes the input
+and lists the accepted forms: a date is never guessed. ``today`` is always a parameter.
+"""
+
+from __future__ import annotations
+
+import calendar
+import re
+from datetime import date, timedelta
+
+from xinfang_cli.errors import InputError
+
+MIN_YEAR = 1900
+MAX_YEAR = 2100
+
+DATE_FORMS = "2025-03-04、2025/3/4、20250304、2025年3月4日、3月4日、今天、昨天、前天"
+MONTH_FORMS = "2025-03、2025/3、202503、2025年3月、3月、本月、上月"
+
+# Full-width digits and the punctuation that Chinese input methods produce.
+_FULL_WIDTH = str.maketrans(
+    {
+        **{chr(0xFF10 + i): str(i) for i in range(10)},
+        "－": "-",
+        "／": "/",
+        "．": ".",
+        "。": ".",
+        "\u3000": " ",
+    }
+)
+
+_RELATIVE_DAYS = {
+    "今天": 0,
+    "今日": 0,
+    "today": 0,
+    "昨天": 1,
+    "昨日": 1,
+    "yesterday": 1,
+    "前天": 2,
+}
+
+_RELATIVE_MONTHS = {
+    "本月": 0,
+    "this month": 0,
+    "上月": 1,
+    "上个月": 1,
+    "last month": 1,
+}
+
+# The separator is captured once and must be repeated: "2025-3/4" is refused, not guessed.
+_SEPARATED_DATE = re.compile(r"(\d{4})([-/.])(\d{1,2})\2(\d{1,2})", re.ASCII)
+_COMPACT_DATE = re.compile(r"(\d{4})(\d{2})(\d{2})", re.ASCII)
+_CHINESE_DATE = re.compile(r"(?:(\d{4})\s*年\s*)?(\d{1,2})\s*月\s*(\d{1,2})\s*[日号]?", re.ASCII)
+_SEPARATED_MONTH = re.compile(r"(\d{4})[-/.](\d{1,2})", re.ASCII)
+_COMPACT_MONTH = re.compile(r"(\d{4})(\d{2})", re.ASCII)
+_CHINESE_MONTH = re.compile(r"(?:(\d{4})\s*年\s*)?(\d{1,2})\s*月(?:份)?", re.ASCII)
+
+
+def _normalise(text: str) -> str:
+    return text.translate(_FULL_WIDTH).strip()
+
+
+def _date_error(text: str, reason: str = "") -> InputError:
+    detail = f"：{reason}" if reason else ""
+    return InputError(f"无法识别的日期“{text}”{detail}。可用格式：{DATE_FORMS}")
+
+
+def _month_error(text: str, reason: str = "") -> InputError:
+    detail = f"：{reason}" if reason else ""
+    return InputError(f"无法识别的月份“{text}”{detail}。可用格式：{MONTH_FORMS}")
+
+
+def _check_year(year: int) -> str:
+    if not MIN_YEAR <= year <= MAX_YEAR:
+        return f"年份应在{MIN_YEAR}～{MAX_YEAR}之间"
+    return ""
+
+
+def _build_date(text: str, year: int, month: int, day: int) -> date:
+    if reason := _check_year(year):
+        raise _date_error(text, reason)
+    if not 1 <= month <= 12:
+        raise _date_error(text, "月份应为1～12")
+    last = calendar.monthrange(year, month)[1]
+    if not 1 <= day <= last:
+        raise _date_error(text, f"{year}年{month}月没有{day}日")
+    return date(year, month, day)
+
+
+def parse_date(text: str, *, today: date) -> date:
+    """Read a date typed by a person; InputError (quoting the input) when it cannot be read."""
+    raw = text.strip()
+    s = _normalise(text)
+    if not s:
+        raise _date_error(raw, "日期为空")
+    relative = _RELATIVE_DAYS.get(s.lower())
+    if relative is not None:
+        return today - timedelta(days=relative)
+    if m := _SEPARATED_DATE.fullmatch(s):
+        return _build_date(raw, int(m[1]), int(m[3]), int(m[4]))
+    if m := _COMPACT_DATE.fullmatch(s):
+        return _build_date(raw, int(m[1]), int(m[2]), int(m[3]))
+    if m := _CHINESE_DATE.fullmatch(s):
+        year = int(m[1]) if m[1] else today.year
+        return _build_date(raw, year, int(m[2]), int(m[3]))
+    raise _date_error(raw)
+
+
+def _build_month(text: str, year: int, month: int) -> tuple[int, int]:
+    if reason := _check_year(year):
+        raise _month_error(text, reason)
+    if not 1 <= month <= 12:
+        raise _month_error(text, "月份应为1～12")
+    return year, month
+
+
+def parse_month(text: str, *, today: date) -> tuple[int, int]:
+    """Read a month typed by a person as (year, month); InputError when it cannot be read."""
+    raw = text.strip()
+    s = _normalise(text)
+    if not s:
+        raise _month_error(raw, "月份为空")
+    back = _RELATIVE_MONTHS.get(s.lower())
+    if back is not None:
+        index = today.year * 12 + today.month - 1 - back
+        return index // 12, index % 12 + 1
+    if m := _SEPARATED_MONTH.fullmatch(s):
+        return _build_month(raw, int(m[1]), int(m[2]))
+    if m := _COMPACT_MONTH.fullmatch(s):
+        return _build_month(raw, int(m[1]), int(m[2]))
+    if m := _CHINESE_MONTH.fullmatch(s):
+        year = int(m[1]) if m[1] else today.year
+        return _build_month(raw, year, int(m[2]))
+    raise _month_error(raw)
+
+
+def format_date(d: date | None) -> str:
+    """ISO form (``2025-03-04``) for output; ``""`` for no date."""
+    return d.isoformat() if d is not None else ""

@@ -1,0 +1,154 @@
+"""Where the ledger lives and how it is opened: URL resolution, engine, SQLite pragmas, migrations.
+
+A ledger is a SQLAlchemy URL. A plain path means a SQLite file. A missing SQLite ledger is created
+(private, 0600) only when the caller intends to write; a read of a missing ledger is an error so a
+cron job pointed at the wrong path fails loudly. Every open brings the schema to the newest
+migration shipped in `xinfang_cli/migrations`.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from sqlalchemy import Engine, create_engine, event, inspect, text
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError, DBAPIError, SQLAlchemyError
+
+from .errors import LedgerUnavailable
+from .migrations import HEAD_REVISION
+
+BUSY_TIMEOUT_MS = 10_000
+
+
+def default_ledger_path() -> Path:
+    """$XDG_DATA_HOME/xinfang/ledger.db, else ~/.local/share/xinfang/ledger.db."""
+    base = os.environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
+    return Path(base) / "xinfang" / "ledger.db"
+
+
+def resolve_url(db: str | None) -> str:
+    """The ledger URL from --db, else XINFANG_DB, else the default path."""
+    value = db or os.environ.get("XINFANG_DB") or str(default_ledger_path())
+    if "://" in value:
+        return value
+    return "sqlite:///" + str(Path(value).expanduser().resolve())
+
+
+def sqlite_path(url: str) -> Path | None:
+    """The file behind a SQLite URL, or None for in-memory or non-SQLite ledgers."""
+    try:
+        parsed = make_url(url)
+    except ArgumentError as exc:
+        raise LedgerUnavailable(f"无法识别的账本地址“{url}”：{exc}") from exc
+    if parsed.get_backend_name() != "sqlite":
+        return None
+    database = parsed.database
+    if not database or database == ":memory:":
+        return None
+    return Path(database)
+
+
+def describe(url: str) -> str:
+    """The ledger's location for messages, without any password."""
+    path = sqlite_path(url)
+    if path is not None:
+        return str(path)
+    try:
+        return make_url(url).render_as_string(hide_password=True)
+    except ArgumentError:
+        return url
+
+
+def _create_private_file(path: Path) -> None:
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        fd = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
+        os.close(fd)
+    except FileExistsError:
+        pass
+    except OSError as exc:
+        raise LedgerUnavailable(f"无法创建账本文件 {path}：{exc.strerror}") from exc
+
+
+def _sqlite_pragmas(dbapi_connection, _record) -> None:  # type: ignore[no-untyped-def]
+    # Let SQLAlchemy's "begin" hook issue BEGIN IMMEDIATE so two clerks writing at once queue
+    # behind the busy timeout instead of failing on a lock upgrade.
+    dbapi_connection.isolation_level = None
+    cursor = dbapi_connection.cursor()
+    cursor.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+    cursor.execute("PRAGMA journal_mode = WAL")
+    cursor.execute("PRAGMA synchronous = NORMAL")
+    cursor.execute("PRAGMA foreign_keys = ON")
+    cursor.close()
+
+
+def _sqlite_begin(conn) -> None:  # type: ignore[no-untyped-def]
+    conn.exec_driver_sql("BEGIN IMMEDIATE")
+
+
+def make_engine(url: str) -> Engine:
+    try:
+        engine = create_engine(url)
+    except (ArgumentError, ImportError) as exc:
+        raise LedgerUnavailable(f"无法打开账本 {describe(url)}：{exc}") from exc
+    if engine.dialect.name == "sqlite":
+        event.listen(engine, "connect", _sqlite_pragmas)
+        event.listen(engine, "begin", _sqlite_begin)
+    return engine
+
+
+def open_engine(url: str, *, create: bool) -> tuple[Engine, bool]:
+    """Open the ledger at `url` and migrate it; returns (engine, created_now).
+
+    `create` says the caller will write: only then is a missing SQLite file created.
+    """
+    path = sqlite_path(url)
+    created = False
+    if path is not None:
+        if path.is_dir():
+            raise LedgerUnavailable(f"账本路径 {path} 是一个目录，请指定账本文件。")
+        if not path.exists():
+            if not create:
+                raise LedgerUnavailable(
+                    f"账本不存在：{path}。请先运行 xinfang init 创建，或用 --db / XINFANG_DB 指定正确的账本。"
+                )
+            _create_private_file(path)
+            created = True
+    engine = make_engine(url)
+    try:
+        migrate(engine)
+    except SQLAlchemyError as exc:
+        engine.dispose()
+        if created and path is not None:
+            path.unlink(missing_ok=True)
+        raise LedgerUnavailable(f"无法打开账本 {describe(url)}：{_short(exc)}") from exc
+    return engine, created
+
+
+def _short(exc: SQLAlchemyError) -> str:
+    if isinstance(exc, DBAPIError) and exc.orig is not None:
+        return str(exc.orig).splitlines()[0]
+    return str(exc).splitlines()[0]
+
+
+def current_revision(engine: Engine) -> str | None:
+    with engine.connect() as conn:
+        if not inspect(conn).has_table("alembic_version"):
+            return None
+        return conn.execute(text("SELECT version_num FROM alembic_version")).scalar()
+
+
+def migrate(engine: Engine) -> None:
+    """Apply the shipped migrations unless the ledger is already at the newest one."""
+    if current_revision(engine) == HEAD_REVISION:
+        return
+    # Alembic is imported only when there is something to do: opening a current ledger stays fast.
+    from alembic import command
+    from alembic.config import Config
+
+    config = Config()
+    config.set_main_option("script_location", str(Path(__file__).parent / "migrations"))
+    with engine.begin() as conn:
+        config.attributes["connection"] = conn
+        command.upgrade(config, "head")

@@ -1,0 +1,132 @@
+"""The ledger's tables: cases, their co-departments, the taxonomy versions and the audit events.
+
+A case row carries everything a report needs as plain columns (dates of each step, the lead
+department, the limits in force when it was registered), so every figure is one SQL aggregate.
+Enumerated values are stored as their English keys; departments by their Chinese name.
+Money is stored in fen (integer) so an aid amount is kept exactly.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from sqlalchemy import Index, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+STATUSES = ("registered", "handling", "closed", "not_accepted")
+STATUS_LABELS = {
+    "registered": "已登记",
+    "handling": "办理中",
+    "closed": "已办结",
+    "not_accepted": "不予受理",
+}
+
+
+class Case(SQLModel, table=True):
+    """One petition (信访事项), counted once per receipt (件次)."""
+
+    __tablename__ = "cases"
+    __table_args__ = (
+        UniqueConstraint("year", "seq", name="uq_cases_year_seq"),
+        Index("ix_cases_status_accept_due", "status", "accept_due"),
+        Index("ix_cases_status_due_on", "status", "due_on"),
+        Index("ix_cases_received_on", "received_on"),
+        Index("ix_cases_closed_on", "closed_on"),
+        Index("ix_cases_lead_dept", "lead_dept"),
+        Index("ix_cases_phone", "phone"),
+        Index("ix_cases_id_number", "id_number"),
+        Index("ix_cases_name_unit", "name", "unit"),
+        Index("ix_cases_repeat_of", "repeat_of"),
+        Index("ix_cases_category", "category"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    number: str = Field(unique=True, max_length=32)
+    year: int
+    seq: int
+    received_on: date
+    channel: str = Field(max_length=32)
+    name: str | None = Field(default=None, max_length=64)
+    identity: str | None = Field(default=None, max_length=32)
+    unit: str | None = Field(default=None, max_length=128)
+    phone: str | None = Field(default=None, max_length=32)
+    id_number: str | None = Field(default=None, max_length=18)
+    persons: int = 1
+    summary: str
+    content: str | None = None
+    nature: str | None = Field(default=None, max_length=32)
+    category: str | None = Field(default=None, max_length=32)
+    group_key: str | None = Field(default=None, max_length=32)
+    repeat_of: str | None = Field(default=None, max_length=32)
+    bypass: bool = False
+    confidential: bool = False
+    status: str = Field(default="registered", max_length=16)
+    # the limits in force when the case was registered: a later taxonomy edit never moves them
+    accept_days: int
+    handle_days: int
+    extend_max_days: int
+    day_mode: str = Field(default="calendar", max_length=16)
+    roll_over: bool = False
+    accept_due: date
+    accepted_on: date | None = None
+    lead_dept: str | None = Field(default=None, max_length=64)
+    leader: str | None = Field(default=None, max_length=64)
+    rejected_on: date | None = None
+    reject_reason: str | None = None
+    referral: str | None = Field(default=None, max_length=128)
+    handle_due: date | None = None
+    extended_days: int | None = None
+    extend_reason: str | None = None
+    extended_on: date | None = None
+    extend_approver: str | None = Field(default=None, max_length=64)
+    due_on: date | None = None
+    closed_on: date | None = None
+    outcome: str | None = Field(default=None, max_length=32)
+    result: str | None = None
+    aid_fen: int | None = None
+    rating: str | None = Field(default=None, max_length=32)
+    rated_on: date | None = None
+    created_at: str = Field(max_length=32)
+    updated_at: str = Field(max_length=32)
+
+
+class CoDepartment(SQLModel, table=True):
+    """A co-department (协办单位) of a case; the lead department lives on the case itself."""
+
+    __tablename__ = "co_departments"
+
+    case_id: int = Field(foreign_key="cases.id", primary_key=True)
+    dept: str = Field(primary_key=True, max_length=64)
+
+
+class TaxonomyVersion(SQLModel, table=True):
+    """Every taxonomy ever loaded, as its TOML text; the newest row is in force."""
+
+    __tablename__ = "taxonomy_versions"
+
+    id: int | None = Field(default=None, primary_key=True)
+    loaded_at: str = Field(max_length=32)
+    actor: str = Field(max_length=64)
+    source: str
+    sha256: str = Field(max_length=64)
+
+
+class Event(SQLModel, table=True):
+    """One change in the append-only audit log, sealed with the hash of the event before it."""
+
+    __tablename__ = "events"
+    __table_args__ = (
+        Index("ix_events_case_number", "case_number"),
+        Index("ix_events_action", "action"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    case_number: str | None = Field(default=None, max_length=32)
+    at: str = Field(max_length=32)  # UTC, ISO 8601 with a Z, when it was written
+    on_date: date | None = None  # the business date the action is dated (受理日期, 办结日期 …)
+    actor: str = Field(max_length=64)
+    action: str = Field(max_length=32)
+    changes: str = "{}"  # JSON: {field: [old, new]}
+    reason: str | None = None
+    prev_hash: str = Field(max_length=64)
+    hash: str = Field(max_length=64)

@@ -1,0 +1,260 @@
+"""A case as people and scripts see it: the case-file columns, the JSON record, and list queries.
+
+The case-file columns (contract.md "The case file") are defined once here and shared by `list`,
+`show --json`, import and export. Personal data is masked unless the caller asks to reveal it;
+recording that a reveal happened is the caller's job (it owns the transaction).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from sqlalchemy import ColumnElement, and_, false, or_
+from sqlmodel import Session, col, select
+
+from .ledger import Ledger, current_due, format_yuan, is_overdue
+from .models import Case, CoDepartment
+from .privacy import mask_id_number, mask_name, mask_phone
+from .taxonomy import Taxonomy
+
+# (key, Chinese header) in the order files are written.
+CASE_COLUMNS: tuple[tuple[str, str], ...] = (
+    ("number", "编号"),
+    ("received_on", "信访日期"),
+    ("channel", "信访形式"),
+    ("name", "信访人"),
+    ("identity", "身份"),
+    ("unit", "单位"),
+    ("phone", "联系电话"),
+    ("id_number", "身份证号"),
+    ("persons", "人数"),
+    ("summary", "反映问题"),
+    ("content", "具体内容"),
+    ("nature", "性质"),
+    ("category", "事项类别"),
+    ("repeat_of", "原件编号"),
+    ("bypass", "越级"),
+    ("confidential", "保密"),
+    ("accepted_on", "受理日期"),
+    ("lead_dept", "主办单位"),
+    ("co_depts", "协办单位"),
+    ("leader", "包案领导"),
+    ("rejected_on", "不予受理日期"),
+    ("reject_reason", "不予受理理由"),
+    ("referral", "转办渠道"),
+    ("extended_days", "延期天数"),
+    ("extend_reason", "延期理由"),
+    ("extended_on", "延期日期"),
+    ("extend_approver", "延期批准人"),
+    ("closed_on", "办结日期"),
+    ("outcome", "办理结果类型"),
+    ("result", "办理结果"),
+    ("aid_yuan", "帮扶金额"),
+    ("rating", "满意度"),
+    ("rated_on", "评价日期"),
+)
+DERIVED_COLUMNS: tuple[tuple[str, str], ...] = (
+    ("group", "事项分组"),
+    ("status", "状态"),
+    ("accept_due", "受理期限"),
+    ("due_on", "办结期限"),
+    ("overdue", "超期"),
+)
+HEADERS = dict(CASE_COLUMNS + DERIVED_COLUMNS)
+
+STATUS_ALIASES = {
+    "registered": "registered",
+    "已登记": "registered",
+    "待受理": "registered",
+    "handling": "handling",
+    "办理中": "handling",
+    "closed": "closed",
+    "已办结": "closed",
+    "办结": "closed",
+    "not_accepted": "not_accepted",
+    "不予受理": "not_accepted",
+    "open": "open",
+    "未办结": "open",
+}
+
+
+def co_map(session: Session, cases: list[Case]) -> dict[int, list[str]]:
+    """Co-departments of many cases in one query."""
+    ids = [c.id for c in cases if c.id is not None]
+    out: dict[int, list[str]] = {}
+    for start in range(0, len(ids), 500):
+        chunk = ids[start : start + 500]
+        rows = session.exec(
+            select(CoDepartment.case_id, CoDepartment.dept)
+            .where(col(CoDepartment.case_id).in_(chunk))
+            .order_by(col(CoDepartment.case_id), col(CoDepartment.dept))
+        )
+        for case_id, dept in rows:
+            out.setdefault(case_id, []).append(dept)
+    return out
+
+
+def case_record(
+    case: Case, co_depts: list[str], *, as_of: date, reveal: bool = False
+) -> dict[str, Any]:
+    """The case as a JSON object: case-file keys (enumerations as keys) plus derived ones."""
+    hide_name = case.confidential and not reveal
+    record: dict[str, Any] = {
+        "number": case.number,
+        "received_on": case.received_on.isoformat(),
+        "channel": case.channel,
+        "name": (mask_name(case.name) if hide_name else case.name) or None,
+        "identity": case.identity,
+        "unit": case.unit,
+        "phone": case.phone if reveal else (mask_phone(case.phone) or None),
+        "id_number": case.id_number if reveal else (mask_id_number(case.id_number) or None),
+        "persons": case.persons,
+        "summary": case.summary,
+        "content": case.content,
+        "nature": case.nature,
+        "category": case.category,
+        "repeat_of": case.repeat_of,
+        "bypass": case.bypass,
+        "confidential": case.confidential,
+        "accepted_on": _iso(case.accepted_on),
+        "lead_dept": case.lead_dept,
+        "co_depts": co_depts,
+        "leader": case.leader,
+        "rejected_on": _iso(case.rejected_on),
+        "reject_reason": case.reject_reason,
+        "referral": case.referral,
+        "extended_days": case.extended_days,
+        "extend_reason": case.extend_reason,
+        "extended_on": _iso(case.extended_on),
+        "extend_approver": case.extend_approver,
+        "closed_on": _iso(case.closed_on),
+        "outcome": case.outcome,
+        "result": case.result,
+        "aid_yuan": float(format_yuan(case.aid_fen)) if case.aid_fen is not None else None,
+        "rating": case.rating,
+        "rated_on": _iso(case.rated_on),
+        "group": case.group_key,
+        "status": case.status,
+        "accept_due": case.accept_due.isoformat(),
+        "due_on": _iso(case.due_on),
+        "overdue": is_overdue(case, as_of),
+    }
+    return record
+
+
+def labelled(record: dict[str, Any], tax: Taxonomy) -> dict[str, str]:
+    """A JSON record turned into the text people read in a file: Chinese labels, 是/否, 、lists."""
+    from .models import STATUS_LABELS
+
+    enum_kind = {
+        "channel": "channels",
+        "identity": "identities",
+        "nature": "natures",
+        "outcome": "outcomes",
+        "rating": "ratings",
+    }
+    out: dict[str, str] = {}
+    for key, value in record.items():
+        if value is None:
+            out[key] = ""
+        elif key in enum_kind:
+            out[key] = tax.label(enum_kind[key], value)
+        elif key == "category":
+            out[key] = tax.category_name(value)
+        elif key == "group":
+            out[key] = tax.group_name(value)
+        elif key == "status":
+            out[key] = STATUS_LABELS.get(value, value)
+        elif isinstance(value, bool):
+            out[key] = "是" if value else "否"
+        elif isinstance(value, list):
+            out[key] = "、".join(value)
+        elif key == "aid_yuan":
+            out[key] = f"{value:.2f}"
+        else:
+            out[key] = str(value)
+    return out
+
+
+def _iso(day: date | None) -> str | None:
+    return day.isoformat() if day else None
+
+
+@dataclass
+class CaseFilter:
+    """What `list` and `export` select; every field optional."""
+
+    status: str | None = None
+    category: str | None = None
+    group: str | None = None
+    dept: str | None = None
+    received_from: date | None = None
+    received_to: date | None = None
+    overdue: bool = False
+    text: str | None = None
+    as_of: date | None = None
+
+
+def filter_conditions(ledger: Ledger, flt: CaseFilter) -> list[ColumnElement[bool]]:
+    from .errors import InputError
+
+    tax = ledger.taxonomy
+    conditions: list[ColumnElement[bool]] = []
+    if flt.status:
+        status = STATUS_ALIASES.get(
+            flt.status.strip().lower(), STATUS_ALIASES.get(flt.status.strip())
+        )
+        if status is None:
+            raise InputError(
+                f"未知的状态“{flt.status}”。可选：已登记、办理中、已办结、不予受理、未办结"
+                "（registered、handling、closed、not_accepted、open）。"
+            )
+        if status == "open":
+            conditions.append(col(Case.status).in_(("registered", "handling")))
+        else:
+            conditions.append(col(Case.status) == status)
+    if flt.category:
+        conditions.append(col(Case.category) == tax.category(flt.category).key)
+    if flt.group:
+        conditions.append(col(Case.group_key) == tax.group(flt.group))
+    if flt.dept:
+        dept = tax.department(flt.dept)
+        co_cases = select(CoDepartment.case_id).where(col(CoDepartment.dept) == dept)
+        conditions.append(or_(col(Case.lead_dept) == dept, col(Case.id).in_(co_cases)))
+    if flt.received_from:
+        conditions.append(col(Case.received_on) >= flt.received_from)
+    if flt.received_to:
+        conditions.append(col(Case.received_on) <= flt.received_to)
+    if flt.overdue:
+        as_of = flt.as_of or date.today()
+        conditions.append(
+            or_(
+                and_(col(Case.status) == "registered", col(Case.accept_due) < as_of),
+                and_(col(Case.status) == "handling", col(Case.due_on) < as_of),
+            )
+        )
+    if flt.text:
+        needle = f"%{flt.text.strip()}%"
+        conditions.append(
+            or_(
+                col(Case.summary).like(needle),
+                col(Case.content).like(needle),
+                col(Case.result).like(needle),
+                col(Case.number).like(needle),
+                and_(col(Case.confidential) == false(), col(Case.name).like(needle)),
+                col(Case.unit).like(needle),
+            )
+        )
+    return conditions
+
+
+def select_cases(session: Session, ledger: Ledger, flt: CaseFilter) -> list[Case]:
+    query = select(Case).where(*filter_conditions(ledger, flt))
+    return list(session.exec(query.order_by(col(Case.received_on), col(Case.year), col(Case.seq))))
+
+
+def due_text(case: Case) -> str:
+    due = current_due(case)
+    return due.isoformat() if due else ""

@@ -1,0 +1,311 @@
+"""The office's taxonomy: groups, categories, departments, channels, enumerations, limits, words.
+
+The default lives in `default_taxonomy.toml` beside this module; a ledger keeps every version it
+has loaded (table `taxonomy_versions`) and uses the newest. This module parses and validates a
+taxonomy, resolves what a user typed (a Chinese label or an English key) to the stored key, and
+suggests the nearest valid names when it cannot.
+"""
+
+from __future__ import annotations
+
+import difflib
+import hashlib
+import tomllib
+from dataclasses import dataclass, field
+from datetime import date
+from importlib import resources
+from typing import Any
+
+from .errors import FileFormatError, NotFoundError
+
+# The enumerations a taxonomy defines as {key: Chinese label}, with the word a message uses.
+ENUM_KINDS: dict[str, str] = {
+    "channels": "信访形式",
+    "identities": "身份",
+    "natures": "性质",
+    "outcomes": "办理结果类型",
+    "ratings": "满意度",
+}
+
+
+@dataclass(frozen=True)
+class Category:
+    key: str
+    name: str
+    group: str
+    lead: str
+    keywords: tuple[str, ...]
+    accept_days: int
+    handle_days: int
+    extend_max_days: int
+    day_mode: str
+
+
+@dataclass(frozen=True)
+class Taxonomy:
+    source: str
+    number_prefix: str
+    day_mode: str
+    roll_over: bool
+    accept_days: int
+    handle_days: int
+    extend_max_days: int
+    collective_threshold: int
+    warn_days: int
+    risk: dict[str, float]
+    holidays: frozenset[date]
+    workdays: frozenset[date]
+    groups: dict[str, str]
+    categories: dict[str, Category]
+    departments: tuple[str, ...]
+    enums: dict[str, dict[str, str]]
+    sensitive_words: tuple[str, ...]
+    topic_words: tuple[str, ...]
+    _lookup: dict[str, dict[str, str]] = field(default_factory=dict, repr=False, compare=False)
+
+    @property
+    def sha256(self) -> str:
+        return hashlib.sha256(self.source.encode("utf-8")).hexdigest()
+
+    # --- resolving what users type -------------------------------------------------------
+    def resolve(self, kind: str, text: str) -> str:
+        """The key of an enumerated value typed as its key or its Chinese label."""
+        value = text.strip()
+        table = self.enums[kind]
+        if value in table:
+            return value
+        for key, label in table.items():
+            if label == value or key.lower() == value.lower():
+                return key
+        raise NotFoundError(
+            f"未知的{ENUM_KINDS[kind]}“{text}”。{_nearest(value, list(table.values()) + list(table))}"
+            f"可选：{'、'.join(table.values())}"
+        )
+
+    def label(self, kind: str, key: str | None) -> str:
+        if key is None:
+            return ""
+        return self.enums[kind].get(key, key)
+
+    def category(self, text: str) -> Category:
+        value = text.strip()
+        if value in self.categories:
+            return self.categories[value]
+        for category in self.categories.values():
+            if category.name == value:
+                return category
+        names = [c.name for c in self.categories.values()]
+        raise NotFoundError(
+            f"未知的事项类别“{text}”。{_nearest(value, names + list(self.categories))}"
+            f"可选：{'、'.join(names)}"
+        )
+
+    def category_name(self, key: str | None) -> str:
+        if key is None:
+            return ""
+        category = self.categories.get(key)
+        return category.name if category else key
+
+    def group_name(self, key: str | None) -> str:
+        if key is None:
+            return ""
+        return self.groups.get(key, key)
+
+    def group(self, text: str) -> str:
+        value = text.strip()
+        if value in self.groups:
+            return value
+        for key, name in self.groups.items():
+            if name == value or name + "类" == value:
+                return key
+        raise NotFoundError(
+            f"未知的事项分组“{text}”。{_nearest(value, list(self.groups.values()))}"
+            f"可选：{'、'.join(self.groups.values())}"
+        )
+
+    def department(self, text: str) -> str:
+        value = text.strip()
+        if value in self.departments:
+            return value
+        raise NotFoundError(
+            f"未知的单位“{text}”。{_nearest(value, list(self.departments))}"
+            "全部单位见 xinfang taxonomy show。"
+        )
+
+    def suggest_category(self, text: str) -> tuple[Category | None, list[str]]:
+        """The category whose keywords occur most often in `text`, and the keywords that matched."""
+        best: Category | None = None
+        best_hits: list[str] = []
+        for category in self.categories.values():
+            hits = [word for word in category.keywords if word in text]
+            if len(hits) > len(best_hits):
+                best, best_hits = category, hits
+        return best, best_hits
+
+
+def _nearest(value: str, candidates: list[str]) -> str:
+    close = difflib.get_close_matches(value, candidates, n=3, cutoff=0.3)
+    if not close:
+        # Chinese names are short: a shared character is the best hint we have.
+        close = [c for c in candidates if value and any(ch in c for ch in value)][:3]
+    return f"您是不是要找：{'、'.join(dict.fromkeys(close))}？" if close else ""
+
+
+def default_source() -> str:
+    return resources.files("xinfang_cli").joinpath("default_taxonomy.toml").read_text("utf-8")
+
+
+def default_taxonomy() -> Taxonomy:
+    return parse_taxonomy(default_source())
+
+
+def parse_taxonomy(source: str) -> Taxonomy:
+    """Parse and validate a taxonomy TOML document; every problem is a Chinese FileFormatError."""
+    try:
+        data = tomllib.loads(source)
+    except tomllib.TOMLDecodeError as exc:
+        raise FileFormatError(f"分类体系文件不是有效的 TOML：{exc}") from exc
+    problems: list[str] = []
+
+    settings = _table(data, "settings", problems)
+    day_mode = str(settings.get("day_mode", "calendar"))
+    if day_mode not in ("calendar", "working"):
+        problems.append("settings.day_mode 只能是 calendar（自然日）或 working（工作日）")
+
+    def positive(table: dict[str, Any], name: str, default: int, where: str) -> int:
+        value = table.get(name, default)
+        if not isinstance(value, int) or isinstance(value, bool) or value < 1:
+            problems.append(f"{where}.{name} 必须是正整数（现为 {value!r}）")
+            return default
+        return value
+
+    accept_days = positive(settings, "accept_days", 15, "settings")
+    handle_days = positive(settings, "handle_days", 60, "settings")
+    extend_max = positive(settings, "extend_max_days", 30, "settings")
+
+    groups: dict[str, str] = {}
+    for item in _list(data, "groups", problems):
+        key, name = str(item.get("key", "")).strip(), str(item.get("name", "")).strip()
+        if not key or not name:
+            problems.append("每个 [[groups]] 都需要 key 和 name")
+        elif key in groups:
+            problems.append(f"分组 key 重复：{key}")
+        else:
+            groups[key] = name
+
+    departments = tuple(str(d).strip() for d in data.get("departments", []))
+    if not departments:
+        problems.append("departments 不能为空")
+    if len(set(departments)) != len(departments):
+        problems.append("departments 中有重复的单位")
+
+    categories: dict[str, Category] = {}
+    for item in _list(data, "categories", problems):
+        key, name = str(item.get("key", "")).strip(), str(item.get("name", "")).strip()
+        where = f"类别 {name or key or '?'}"
+        if not key or not name:
+            problems.append("每个 [[categories]] 都需要 key 和 name")
+            continue
+        if key in categories or any(c.name == name for c in categories.values()):
+            problems.append(f"类别重复：{key} {name}")
+            continue
+        group = str(item.get("group", ""))
+        if group not in groups:
+            problems.append(f"{where} 的 group “{group}” 不在 [[groups]] 中")
+        lead = str(item.get("lead", ""))
+        if lead not in departments:
+            problems.append(f"{where} 的牵头单位 “{lead}” 不在 departments 中")
+        mode = str(item.get("day_mode", day_mode))
+        if mode not in ("calendar", "working"):
+            problems.append(f"{where} 的 day_mode 只能是 calendar 或 working")
+        categories[key] = Category(
+            key=key,
+            name=name,
+            group=group,
+            lead=lead,
+            keywords=tuple(str(k) for k in item.get("keywords", [])),
+            accept_days=positive(item, "accept_days", accept_days, where),
+            handle_days=positive(item, "handle_days", handle_days, where),
+            extend_max_days=positive(item, "extend_max_days", extend_max, where),
+            day_mode=mode,
+        )
+    if not categories:
+        problems.append("至少需要一个 [[categories]]")
+
+    enums: dict[str, dict[str, str]] = {}
+    for kind, word in ENUM_KINDS.items():
+        table = data.get(kind)
+        if not isinstance(table, dict) or not table:
+            problems.append(f"缺少 [{kind}]（{word}）")
+            enums[kind] = {}
+            continue
+        enums[kind] = {str(k): str(v) for k, v in table.items()}
+
+    calendar = data.get("calendar", {})
+    holidays = _dates(calendar.get("holidays", []), "calendar.holidays", problems)
+    workdays = _dates(calendar.get("workdays", []), "calendar.workdays", problems)
+
+    risk_defaults = {
+        "category_red_min": 5,
+        "category_red_ratio": 2.0,
+        "category_orange_min": 3,
+        "category_orange_pct": 50.0,
+        "petitioner_cases": 3,
+        "petitioner_window_days": 90,
+        "topic_surge_pct": 50.0,
+        "topic_surge_min": 3,
+    }
+    risk_table = data.get("risk", {})
+    risk = {k: float(risk_table.get(k, v)) for k, v in risk_defaults.items()}
+
+    if problems:
+        raise FileFormatError("分类体系文件有误：\n  - " + "\n  - ".join(problems))
+    return Taxonomy(
+        source=source,
+        number_prefix=str(settings.get("number_prefix", "XF")),
+        day_mode=day_mode,
+        roll_over=bool(settings.get("roll_over", False)),
+        accept_days=accept_days,
+        handle_days=handle_days,
+        extend_max_days=extend_max,
+        collective_threshold=positive(settings, "collective_threshold", 5, "settings"),
+        warn_days=positive(settings, "warn_days", 7, "settings"),
+        risk=risk,
+        holidays=holidays,
+        workdays=workdays,
+        groups=groups,
+        categories=categories,
+        departments=departments,
+        enums=enums,
+        sensitive_words=tuple(str(w) for w in data.get("sensitive_words", [])),
+        topic_words=tuple(str(w) for w in data.get("topic_words", [])),
+    )
+
+
+def _table(data: dict[str, Any], name: str, problems: list[str]) -> dict[str, Any]:
+    value = data.get(name, {})
+    if not isinstance(value, dict):
+        problems.append(f"[{name}] 必须是表")
+        return {}
+    return value
+
+
+def _list(data: dict[str, Any], name: str, problems: list[str]) -> list[dict[str, Any]]:
+    value = data.get(name, [])
+    if not isinstance(value, list) or not all(isinstance(v, dict) for v in value):
+        problems.append(f"[[{name}]] 必须是表数组")
+        return []
+    return value
+
+
+def _dates(values: Any, where: str, problems: list[str]) -> frozenset[date]:
+    out: set[date] = set()
+    for value in values if isinstance(values, list) else []:
+        if isinstance(value, date):
+            out.add(value)
+            continue
+        try:
+            out.add(date.fromisoformat(str(value)))
+        except ValueError:
+            problems.append(f"{where} 中的“{value}”不是 YYYY-MM-DD 日期")
+    return frozenset(out)
