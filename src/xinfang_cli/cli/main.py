@@ -7,7 +7,7 @@ import typer
 from typer import rich_utils
 
 from .. import __version__
-from . import admin, cases, queries
+from . import admin, cases, queries, usage_zh
 from .common import settings
 
 # Typer's own headings, in the language of the rest of the interface.
@@ -20,6 +20,7 @@ rich_utils.DEFAULT_STRING = "[默认：{}]"
 rich_utils.ENVVAR_STRING = "[环境变量：{}]"
 rich_utils.ABORTED_TEXT = "已取消。"
 rich_utils.RICH_HELP = "运行 [blue]'{command_path} {help_option}'[/] 查看帮助。"
+usage_zh.install()
 
 app = typer.Typer(
     name="xinfang",

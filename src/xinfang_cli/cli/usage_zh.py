@@ -1,0 +1,80 @@
+"""Typer's own usage errors (unknown option, missing value, not an integer…) told in Chinese.
+
+Typer prints these itself before our commands run; we replace its printer so the clerk sees the
+same one-line Chinese message on stderr as for every other bad input (exit code 2 is unchanged).
+"""
+
+import re
+from typing import Any
+
+from .common import err
+
+_PATTERNS: list[tuple[re.Pattern[str], str]] = [
+    (re.compile(r"^'(?P<v>.*)' is not a valid integer( range)?\.?$"), "“{v}”不是整数"),
+    (re.compile(r"^'(?P<v>.*)' is not a valid float( range)?\.?$"), "“{v}”不是数字"),
+    (re.compile(r"^'(?P<v>.*)' is not a valid boolean\.?$"), "“{v}”不是是/否"),
+    (re.compile(r"^'?(?P<v>.*?)'? is not one of (?P<c>.*)\.?$"), "“{v}”不在可选值 {c} 之中"),
+    (re.compile(r"^Input should be a valid integer.*$"), "应为整数"),
+    (re.compile(r"^Input should be a valid number.*$"), "应为数字"),
+    (re.compile(r"^Input should be a valid boolean.*$"), "应为是/否"),
+    (
+        re.compile(r"^No such command '(?P<v>.*)'\. Did you mean '(?P<m>.*)'\?$"),
+        "没有命令“{v}”，您是不是要用 {m}",
+    ),
+    (
+        re.compile(r"^No such command '(?P<v>.*)'\.?$"),
+        "没有命令“{v}”，运行 xinfang --help 查看全部命令",
+    ),
+    (re.compile(r"^Got unexpected extra arguments? \((?P<v>.*)\)$"), "多余的参数：{v}"),
+    (re.compile(r"^Option '(?P<v>.*)' requires an argument\.?$"), "选项 {v} 需要一个值"),
+    (re.compile(r"^Option '(?P<v>.*)' does not take a value\.?$"), "选项 {v} 不带值"),
+    (re.compile(r"^No such option: (?P<v>\S+)$"), "没有选项 {v}"),
+]
+
+
+def _hint(exc: Any) -> str:
+    hint = getattr(exc, "param_hint", None)
+    param = getattr(exc, "param", None)
+    if hint is None and param is not None:
+        hint = param.get_error_hint()
+    if isinstance(hint, (list, tuple)):
+        hint = " / ".join(str(h) for h in hint)
+    return str(hint or "").replace("'", "")
+
+
+def _translate(text: str) -> str:
+    for pattern, template in _PATTERNS:
+        match = pattern.match(text.strip())
+        if match:
+            return template.format(**match.groupdict())
+    return text
+
+
+def chinese_message(exc: Any) -> str:
+    kind = type(exc).__name__
+    if kind == "NoSuchOption":
+        message = f"没有选项 {exc.option_name}"
+        if exc.possibilities:
+            message += f"，您是不是要用：{'、'.join(sorted(exc.possibilities))}"
+        return message + "。"
+    if kind == "MissingParameter":
+        what = "参数" if getattr(exc.param, "param_type_name", "") == "argument" else "选项"
+        return f"缺少必填{what} {_hint(exc).upper() if what == '参数' else _hint(exc)}。"
+    if kind == "BadParameter":
+        return f"{_hint(exc)} 的值无效：{_translate(exc.message)}。"
+    return _translate(str(getattr(exc, "message", exc))) + "。"
+
+
+def print_usage_error(exc: Any) -> None:
+    if type(exc).__name__ == "NoArgsIsHelpError":
+        return
+    err.print(f"错误：{chinese_message(exc)}", markup=False)
+    ctx = getattr(exc, "ctx", None)
+    if ctx is not None:
+        err.print(f"运行 {ctx.command_path} --help 查看用法。", markup=False)
+
+
+def install() -> None:
+    from typer import rich_utils
+
+    rich_utils.rich_format_error = print_usage_error  # type: ignore[assignment]
