@@ -1,5 +1,6 @@
 """Commands that change a case: add, classify, assign, reject, extend, close, rate."""
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Annotated, Any, Optional
 
 import typer
@@ -34,7 +35,35 @@ def _prompt(label: str, *, choices: list[str] | None = None, default: str = "") 
 
     if choices:
         err.print(f"[dim]可选：{'、'.join(choices)}[/dim]")
-    return Prompt.ask(label, console=err, default=default, show_default=bool(default)).strip()
+    answer = Prompt.ask(label, console=err, default=default, show_default=False)
+    return answer.strip()
+
+
+def _ask(
+    label: str,
+    check: Callable[[str], object],
+    *,
+    choices: list[str] | None = None,
+    default: str = "",
+    optional: bool = False,
+) -> str:
+    """Prompt until the answer passes `check` (or is blank, when optional)."""
+    from ..errors import XinfangError
+
+    while True:
+        answer = _prompt(label, choices=choices, default=default)
+        if not answer and optional:
+            return ""
+        if not answer:
+            err.print("此项必填。", markup=False)
+            continue
+        try:
+            check(answer)
+        except XinfangError as exc:
+            err.print(exc.message, markup=False)
+            choices = None  # the message already lists them
+            continue
+        return answer
 
 
 @guard
@@ -89,23 +118,42 @@ def add(
     """登记信访事项，输出案件编号。终端上会逐项提示缺少的必填项。"""
     from ..errors import InputError
     from ..ledger import build_input, earlier_cases, register
+    from ..privacy import validate_phone
 
     tty = interactive()
+    if not tty and not channel:
+        raise InputError("缺少信访形式：请用 --channel 指定（如 --channel 来访）。")
+    if not tty and not summary:
+        raise InputError("缺少反映问题：请用 --summary 写明（一句话概括）。")
     ledger = open_ledger(ctx, write=True)
     tax = ledger.taxonomy
     if not channel:
-        if not tty:
-            raise InputError("缺少信访形式：请用 --channel 指定（如 --channel 来访）。")
-        channel = _prompt("信访形式", choices=list(tax.enums["channels"].values()))
+        channel = _ask(
+            "信访形式",
+            lambda a: tax.resolve("channels", a),
+            choices=list(tax.enums["channels"].values()),
+        )
     if name is None and not anonymous and tty:
         name = _prompt("信访人姓名（直接回车表示匿名）") or None
+        if name:
+            if identity is None:
+                identity = (
+                    _ask(
+                        "身份（可回车跳过）",
+                        lambda a: tax.resolve("identities", a),
+                        choices=list(tax.enums["identities"].values()),
+                        optional=True,
+                    )
+                    or None
+                )
+            if unit is None:
+                unit = _prompt("单位：学院/部门/班级（可回车跳过）") or None
+            if phone is None:
+                phone = _ask("联系电话（可回车跳过）", validate_phone, optional=True) or None
     if anonymous:
         name = None
     if not summary:
-        if not tty:
-            raise InputError("缺少反映问题：请用 --summary 写明（一句话概括）。")
-        while not summary:
-            summary = _prompt("反映问题（一句话概括）")
+        summary = _ask("反映问题（一句话概括）", lambda a: a)
     if category is None and tty:
         suggested, hits = tax.suggest_category(summary + (content or ""))
         default = suggested.name if suggested else ""
@@ -114,8 +162,16 @@ def add(
             if suggested
             else "（回车暂不分类）"
         )
-        answer = _prompt(
-            f"事项类别{hint}", choices=[c.name for c in tax.categories.values()], default=default
+
+        def check_category(answer: str) -> object:
+            return None if answer == "-" else tax.category(answer)
+
+        answer = _ask(
+            f"事项类别{hint}",
+            check_category,
+            choices=[c.name for c in tax.categories.values()],
+            default=default,
+            optional=True,
         )
         category = None if answer in ("", "-") else answer
 

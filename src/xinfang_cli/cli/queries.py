@@ -115,6 +115,7 @@ def _emit_case_csv(ledger: "Ledger", records: list[dict[str, Any]]) -> None:
 
 
 def _render_table(ledger: "Ledger", cases: "list[Case]", records: list[dict[str, Any]]) -> None:
+    from rich import box
     from rich.table import Table
 
     from ..models import STATUS_LABELS
@@ -124,11 +125,19 @@ def _render_table(ledger: "Ledger", cases: "list[Case]", records: list[dict[str,
     if not cases:
         done("没有符合条件的案件。")
         return
-    table = Table(show_lines=False, header_style="bold")
+    table = Table(
+        box=box.SIMPLE_HEAD,
+        show_edge=False,
+        pad_edge=False,
+        collapse_padding=True,
+        padding=(0, 1, 0, 0),
+        header_style="bold",
+        expand=True,
+    )
     table.add_column("编号", no_wrap=True)
     table.add_column("信访日期", no_wrap=True)
-    table.add_column("形式", no_wrap=True)
-    table.add_column("信访人", no_wrap=True, max_width=8)
+    table.add_column("形式", overflow="fold", max_width=8)
+    table.add_column("信访人", overflow="fold", max_width=6)
     table.add_column("类别", overflow="fold", min_width=4, max_width=10)
     table.add_column("反映问题", overflow="fold", ratio=1, min_width=12)
     table.add_column("主办", overflow="fold", min_width=4, max_width=8)
