@@ -54,7 +54,10 @@ def dump(path: Path) -> list[tuple[str, list[tuple[object, ...]]]]:
     """Every row of every table, to assert that a refused command left the ledger untouched."""
     con = sqlite3.connect(path)
     try:
-        tables = [r[0] for r in con.execute("SELECT name FROM sqlite_master WHERE type='table' ORDER BY name")]
+        tables = [
+            r[0]
+            for r in con.execute("SELECT name FROM sqlite_master WHERE type='table' ORDER BY name")
+        ]
         return [(t, list(con.execute(f'SELECT * FROM "{t}" ORDER BY rowid'))) for t in tables]
     finally:
         con.close()

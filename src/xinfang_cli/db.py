@@ -115,21 +115,80 @@ def open_engine(url: str, *, create: bool) -> tuple[Engine, bool]:
                 )
             _create_private_file(path)
             created = True
+    if path is not None and not create:
+        # A read must not write. Even the WAL pragma rewrites a file's header, so look first
+        # (with plain sqlite3) whether it is a ledger at all.
+        _check_is_ledger(path, url)
     engine = make_engine(url)
     try:
+        if not create and current_revision(engine) is None:
+            raise _not_initialised(url)
         migrate(engine)
     except SQLAlchemyError as exc:
         engine.dispose()
         if created and path is not None:
             path.unlink(missing_ok=True)
-        raise LedgerUnavailable(f"无法打开账本 {describe(url)}：{_short(exc)}") from exc
+        raise LedgerUnavailable(f"无法打开账本 {describe(url)}：{explain(exc)}") from exc
+    except LedgerUnavailable:
+        engine.dispose()
+        if created and path is not None:
+            path.unlink(missing_ok=True)
+        raise
     return engine, created
 
 
-def _short(exc: SQLAlchemyError) -> str:
+def _not_initialised(url: str) -> LedgerUnavailable:
+    return LedgerUnavailable(
+        f"账本 {describe(url)} 尚未初始化（不是 xinfang 账本）。请先运行 xinfang init，"
+        "或用 --db / XINFANG_DB 指定正确的账本。"
+    )
+
+
+def _check_is_ledger(path: Path, url: str) -> None:
+    """Refuse, without changing a byte, a SQLite file that is corrupt or holds no ledger."""
+    import sqlite3
+
+    try:
+        con = sqlite3.connect(path, timeout=BUSY_TIMEOUT_MS / 1000)
+        try:
+            found = con.execute(
+                "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'alembic_version'"
+            ).fetchone()
+        finally:
+            con.close()
+    except sqlite3.Error as exc:
+        raise LedgerUnavailable(f"无法打开账本 {path}：{_explain_text(str(exc))}") from exc
+    if found is None:
+        raise _not_initialised(url)
+
+
+# What SQLite's own (English) messages mean for the clerk.
+_SQLITE_MESSAGES = (
+    ("file is not a database", "文件已损坏，或不是 xinfang 账本"),
+    ("database disk image is malformed", "账本文件已损坏，请用备份恢复"),
+    ("database is locked", "账本正被其他人写入，请稍后重试"),
+    ("readonly database", "账本文件只读，无法写入"),
+    ("unable to open database file", "无法打开账本文件，请检查路径和权限"),
+    ("disk i/o error", "磁盘读写出错"),
+    ("database or disk is full", "磁盘已满"),
+    ("no such table", "账本结构不完整，可能已损坏"),
+)
+
+
+def explain(exc: SQLAlchemyError) -> str:
+    """A database error in words a clerk reads, with the driver's own words in brackets."""
     if isinstance(exc, DBAPIError) and exc.orig is not None:
-        return str(exc.orig).splitlines()[0]
-    return str(exc).splitlines()[0]
+        return _explain_text(str(exc.orig))
+    return _explain_text(str(exc))
+
+
+def _explain_text(text: str) -> str:
+    lines = text.splitlines()
+    detail = lines[0] if lines else text
+    for needle, words in _SQLITE_MESSAGES:
+        if needle in detail.lower():
+            return f"{words}（{detail}）"
+    return detail
 
 
 def current_revision(engine: Engine) -> str | None:
@@ -146,9 +205,17 @@ def migrate(engine: Engine) -> None:
     # Alembic is imported only when there is something to do: opening a current ledger stays fast.
     from alembic import command
     from alembic.config import Config
+    from alembic.util import CommandError
 
     config = Config()
     config.set_main_option("script_location", str(Path(__file__).parent / "migrations"))
-    with engine.begin() as conn:
-        config.attributes["connection"] = conn
-        command.upgrade(config, "head")
+    try:
+        with engine.begin() as conn:
+            config.attributes["connection"] = conn
+            command.upgrade(config, "head")
+    except CommandError as exc:
+        # e.g. the ledger was migrated by a newer xinfang whose revision this one does not know
+        raise LedgerUnavailable(
+            f"账本 {describe(str(engine.url))} 的结构版本无法识别，可能由更新版本的 xinfang 创建，"
+            f"请升级 xinfang 后再试（{exc}）。"
+        ) from exc

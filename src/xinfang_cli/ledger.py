@@ -11,15 +11,16 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal, InvalidOperation
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Engine, func, or_
-from sqlalchemy.exc import DBAPIError, SQLAlchemyError
+from sqlalchemy.exc import SQLAlchemyError
 from sqlmodel import Session, col, select
 
 from . import deadlines
 from .audit import AuditLog, utc_now
-from .db import describe, open_engine, resolve_url
+from .db import describe, explain, open_engine, resolve_url, sqlite_path
 from .errors import InputError, LedgerUnavailable, NotAllowed, NotFoundError, XinfangError
 from .models import STATUS_LABELS, Case, CoDepartment, TaxonomyVersion
 from .privacy import validate_id_number, validate_phone
@@ -76,9 +77,7 @@ class Ledger:
 
 
 def _db_message(exc: SQLAlchemyError) -> str:
-    if isinstance(exc, DBAPIError) and exc.orig is not None:
-        return str(exc.orig).splitlines()[0]
-    return str(exc).splitlines()[0]
+    return explain(exc)
 
 
 def open_ledger(
@@ -109,6 +108,26 @@ def open_ledger(
     return Ledger(engine=engine, url=url, actor=actor, taxonomy=taxonomy, created=created)
 
 
+def discard_if_unused(ledger: Ledger) -> bool:
+    """Delete a SQLite ledger this command created, when the command failed before any case was
+    written: a failed first command must not leave an empty ledger at a (perhaps mistyped) path,
+    where the next read would find it instead of failing. Returns whether it was deleted."""
+    path = sqlite_path(ledger.url)
+    if not ledger.created or path is None:
+        return False
+    try:
+        with Session(ledger.engine) as session:
+            if session.exec(select(func.count()).select_from(Case)).one():
+                return False
+    except SQLAlchemyError:
+        return False
+    finally:
+        ledger.engine.dispose()
+    for suffix in ("", "-wal", "-shm", "-journal"):
+        Path(str(path) + suffix).unlink(missing_ok=True)
+    return True
+
+
 def _store_taxonomy(session: Session, log: AuditLog, taxonomy: Taxonomy, *, action: str) -> None:
     at = utc_now()
     session.add(
@@ -125,13 +144,16 @@ def _store_taxonomy(session: Session, log: AuditLog, taxonomy: Taxonomy, *, acti
 
 
 def load_taxonomy(ledger: Ledger, source: str) -> Taxonomy:
-    """Replace the taxonomy in force; refuse one that would orphan values existing cases use."""
+    """Replace the taxonomy in force; refuse one that would orphan values existing cases use.
+
+    A case's group follows from its category, so a category moved to another group takes its
+    cases with it (one audited change per case); their limits and deadlines never move.
+    """
     new = parse_taxonomy(source)
     with ledger.transaction() as (session, log):
         orphans: list[str] = []
         checks: list[tuple[Any, set[str], str]] = [
             (Case.category, set(new.categories), "事项类别"),
-            (Case.group_key, set(new.groups), "事项分组"),
             (Case.channel, set(new.enums["channels"]), "信访形式"),
             (Case.identity, set(new.enums["identities"]), "身份"),
             (Case.nature, set(new.enums["natures"]), "性质"),
@@ -153,6 +175,22 @@ def load_taxonomy(ledger: Ledger, source: str) -> Taxonomy:
         if orphans:
             raise NotAllowed("新的分类体系缺少已有案件在用的值，未载入：" + "；".join(orphans))
         _store_taxonomy(session, log, new, action="taxonomy_load")
+        for category in new.categories.values():
+            stale = session.exec(
+                select(Case)
+                .where(col(Case.category) == category.key)
+                .where(or_(col(Case.group_key).is_(None), col(Case.group_key) != category.group))
+                .order_by(col(Case.id))
+            )
+            for case in stale:
+                changes = {"group_key": (case.group_key, category.group)}
+                _touch(case, session, changes)
+                log.record(
+                    "classify",
+                    case_number=case.number,
+                    changes=changes,
+                    reason=f"分类体系更新：“{category.name}”改属“{new.group_name(category.group)}”",
+                )
     ledger.taxonomy = new
     ledger.calendar = deadlines.load_calendar(new.holidays, new.workdays)
     return new
@@ -185,6 +223,9 @@ def parse_aid(text: str) -> int:
         raise InputError(f"帮扶金额“{text}”不是数字（单位：元，最多两位小数）。") from None
     if not amount.is_finite() or amount < 0:
         raise InputError(f"帮扶金额“{text}”必须是非负数。")
+    # Checked before quantize, which raises on exponents beyond the context's precision.
+    if amount > 10**10:
+        raise InputError(f"帮扶金额“{text}”过大。")
     if amount != amount.quantize(Decimal("0.01")):
         raise InputError(f"帮扶金额“{text}”最多两位小数（分）。")
     fen = int(amount * 100)
@@ -310,15 +351,75 @@ def _number_parts(ledger: Ledger, session: Session, data: CaseInput) -> tuple[st
     return f"{ledger.taxonomy.number_prefix}{year}-{seq:04d}", year, seq
 
 
+class NumberBook:
+    """The case numbers a ledger has taken, held in memory for a bulk load (import), so that
+    `register(..., numbers=book)` picks numbers by the same rules as `_number_parts` without a
+    query or a flush per case. The caller then flushes when it needs ids (co-departments) or
+    when a case repeats one registered since the last flush.
+    """
+
+    def __init__(self, session: Session) -> None:
+        self.numbers: set[str] = set()
+        self.stored: dict[str, str] = {}  # normalised number → number as stored
+        self.pairs: set[tuple[int, int]] = set()
+        self.top: dict[int, int] = {}
+        for number, year, seq in session.exec(select(Case.number, Case.year, Case.seq)):
+            self._take(number, year, seq)
+
+    def _take(self, number: str, year: int, seq: int) -> None:
+        self.numbers.add(number)
+        self.stored.setdefault(normalize_number(number), number)
+        self.pairs.add((year, seq))
+        self.top[year] = max(self.top.get(year, 0), seq)
+
+    def parts(self, ledger: Ledger, data: CaseInput) -> tuple[str, int, int]:
+        year = data.received_on.year
+        if data.number:
+            if data.number in self.numbers:
+                raise NotAllowed(f"编号 {data.number} 已存在。")
+            number = data.number
+            match = NUMBER_RE.match(number)
+            if match and (int(match["year"]), int(match["seq"])) not in self.pairs:
+                year, seq = int(match["year"]), int(match["seq"])
+            else:
+                seq = self.top.get(year, 0) + 1
+        else:
+            seq = self.top.get(year, 0) + 1
+            number = f"{ledger.taxonomy.number_prefix}{year}-{seq:04d}"
+        self._take(number, year, seq)
+        return number, year, seq
+
+    def find(self, session: Session, number: str) -> Case:
+        """Like find_case, but by the stored number, so the lookup uses the unique index."""
+        stored = self.stored.get(normalize_number(number))
+        case = (
+            session.exec(select(Case).where(col(Case.number) == stored)).first() if stored else None
+        )
+        if case is None:
+            return find_case(session, number)
+        return case
+
+
 def register(
-    ledger: Ledger, session: Session, log: AuditLog, data: CaseInput, *, today: date
+    ledger: Ledger,
+    session: Session,
+    log: AuditLog,
+    data: CaseInput,
+    *,
+    today: date,
+    numbers: NumberBook | None = None,
+    reason: str | None = None,
 ) -> Case:
-    """Write a new case (status 已登记) and its registration event; returns the case."""
+    """Write a new case (status 已登记) and its registration event; returns the case.
+
+    With `numbers` (a bulk load) the number comes from the book and the case is not flushed.
+    `reason` is recorded on the registration event (an import names its file and row there).
+    """
     tax = ledger.taxonomy
     if data.received_on > today:
         raise InputError(f"信访日期 {data.received_on} 晚于今天（{today}），请检查。")
     if data.repeat_of:
-        original = find_case(session, data.repeat_of)
+        original = (numbers.find if numbers else find_case)(session, data.repeat_of)
         if original.received_on > data.received_on:
             raise InputError(
                 f"原件 {original.number} 的信访日期 {original.received_on} 晚于本件 {data.received_on}。"
@@ -332,7 +433,9 @@ def register(
     confidential = data.confidential
     if confidential is None:
         confidential = data.nature == "accusation"
-    number, year, seq = _number_parts(ledger, session, data)
+    number, year, seq = (
+        numbers.parts(ledger, data) if numbers else _number_parts(ledger, session, data)
+    )
     now = utc_now()
     case = Case(
         number=number,
@@ -371,7 +474,8 @@ def register(
         updated_at=now,
     )
     session.add(case)
-    session.flush()
+    if numbers is None:
+        session.flush()
     log.record(
         "register",
         case_number=number,
@@ -381,6 +485,7 @@ def register(
             for name in REGISTER_FIELDS
             if getattr(case, name) not in (None, False, "")
         },
+        reason=reason,
         at=now,
     )
     return case

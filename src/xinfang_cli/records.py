@@ -236,15 +236,21 @@ def filter_conditions(ledger: Ledger, flt: CaseFilter) -> list[ColumnElement[boo
             )
         )
     if flt.text:
-        needle = f"%{flt.text.strip()}%"
+        # What the clerk typed is text, not a pattern: "%" and "_" match only themselves.
+        typed = flt.text.strip().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+        needle = f"%{typed}%"
+
+        def like(column: Any) -> ColumnElement[bool]:
+            return col(column).like(needle, escape="\\")
+
         conditions.append(
             or_(
-                col(Case.summary).like(needle),
-                col(Case.content).like(needle),
-                col(Case.result).like(needle),
-                col(Case.number).like(needle),
-                and_(col(Case.confidential) == false(), col(Case.name).like(needle)),
-                col(Case.unit).like(needle),
+                like(Case.summary),
+                like(Case.content),
+                like(Case.result),
+                like(Case.number),
+                and_(col(Case.confidential) == false(), like(Case.name)),
+                like(Case.unit),
             )
         )
     return conditions

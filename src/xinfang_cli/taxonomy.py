@@ -193,7 +193,7 @@ def parse_taxonomy(source: str) -> Taxonomy:
         else:
             groups[key] = name
 
-    departments = tuple(str(d).strip() for d in data.get("departments", []))
+    departments = tuple(d.strip() for d in _strings(data, "departments", "departments", problems))
     if not departments:
         problems.append("departments 不能为空")
     if len(set(departments)) != len(departments):
@@ -223,7 +223,7 @@ def parse_taxonomy(source: str) -> Taxonomy:
             name=name,
             group=group,
             lead=lead,
-            keywords=tuple(str(k) for k in item.get("keywords", [])),
+            keywords=tuple(_strings(item, "keywords", f"{where} 的 keywords", problems)),
             accept_days=positive(item, "accept_days", accept_days, where),
             handle_days=positive(item, "handle_days", handle_days, where),
             extend_max_days=positive(item, "extend_max_days", extend_max, where),
@@ -239,11 +239,17 @@ def parse_taxonomy(source: str) -> Taxonomy:
             problems.append(f"缺少 [{kind}]（{word}）")
             enums[kind] = {}
             continue
+        if not all(isinstance(v, str) and v.strip() for v in table.values()):
+            problems.append(f'[{kind}]（{word}）的每一项都应为 键 = "中文名称"')
         enums[kind] = {str(k): str(v) for k, v in table.items()}
 
-    calendar = data.get("calendar", {})
+    calendar = _table(data, "calendar", problems)
     holidays = _dates(calendar.get("holidays", []), "calendar.holidays", problems)
     workdays = _dates(calendar.get("workdays", []), "calendar.workdays", problems)
+    # A day in both lists would make every later open of the ledger fail: refuse it here.
+    if holidays & workdays:
+        both = "、".join(d.isoformat() for d in sorted(holidays & workdays))
+        problems.append(f"calendar 中 {both} 同时被列为节假日和调休工作日")
 
     risk_defaults = {
         "category_red_min": 5,
@@ -255,8 +261,19 @@ def parse_taxonomy(source: str) -> Taxonomy:
         "topic_surge_pct": 50.0,
         "topic_surge_min": 3,
     }
-    risk_table = data.get("risk", {})
-    risk = {k: float(risk_table.get(k, v)) for k, v in risk_defaults.items()}
+    risk_table = _table(data, "risk", problems)
+    risk: dict[str, float] = {}
+    for k, v in risk_defaults.items():
+        value = risk_table.get(k, v)
+        if isinstance(value, bool) or not isinstance(value, int | float) or value < 0:
+            problems.append(f"risk.{k} 必须是非负数（现为 {value!r}）")
+            value = v
+        risk[k] = float(value)
+    roll_over = settings.get("roll_over", False)
+    if not isinstance(roll_over, bool):
+        problems.append(f"settings.roll_over 只能是 true 或 false（现为 {roll_over!r}）")
+    sensitive_words = _strings(data, "sensitive_words", "sensitive_words", problems)
+    topic_words = _strings(data, "topic_words", "topic_words", problems)
 
     if problems:
         raise FileFormatError("分类体系文件有误：\n  - " + "\n  - ".join(problems))
@@ -264,7 +281,7 @@ def parse_taxonomy(source: str) -> Taxonomy:
         source=source,
         number_prefix=str(settings.get("number_prefix", "XF")),
         day_mode=day_mode,
-        roll_over=bool(settings.get("roll_over", False)),
+        roll_over=roll_over is True,
         accept_days=accept_days,
         handle_days=handle_days,
         extend_max_days=extend_max,
@@ -277,8 +294,8 @@ def parse_taxonomy(source: str) -> Taxonomy:
         categories=categories,
         departments=departments,
         enums=enums,
-        sensitive_words=tuple(str(w) for w in data.get("sensitive_words", [])),
-        topic_words=tuple(str(w) for w in data.get("topic_words", [])),
+        sensitive_words=tuple(sensitive_words),
+        topic_words=tuple(topic_words),
     )
 
 
@@ -298,9 +315,21 @@ def _list(data: dict[str, Any], name: str, problems: list[str]) -> list[dict[str
     return value
 
 
+def _strings(table: dict[str, Any], name: str, where: str, problems: list[str]) -> list[str]:
+    """A list of strings (a lone string would otherwise be read character by character)."""
+    value = table.get(name, [])
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        problems.append(f'{where} 必须是字符串列表，如 ["甲", "乙"]')
+        return []
+    return value
+
+
 def _dates(values: Any, where: str, problems: list[str]) -> frozenset[date]:
     out: set[date] = set()
-    for value in values if isinstance(values, list) else []:
+    if not isinstance(values, list):
+        problems.append(f'{where} 必须是日期列表，如 ["2027-01-01"]')
+        return frozenset()
+    for value in values:
         if isinstance(value, date):
             out.add(value)
             continue

@@ -38,9 +38,10 @@ def settings(ctx: typer.Context) -> Settings:
 
 
 def actor(ctx: typer.Context) -> str:
-    name = settings(ctx).by or os.environ.get("XINFANG_USER")
+    # A blank --by / XINFANG_USER must not put an empty name in the audit log.
+    name = (settings(ctx).by or "").strip() or (os.environ.get("XINFANG_USER") or "").strip()
     if name:
-        return name.strip()
+        return name
     try:
         return getpass.getuser()
     except (KeyError, OSError):
@@ -62,11 +63,25 @@ def today() -> date:
     return date.today()
 
 
+# Ledgers the running command created; the error boundary removes them again if it fails.
+_created: "list[Ledger]" = []
+
+
 def open_ledger(ctx: typer.Context, *, write: bool) -> "Ledger":
     from ..ledger import open_ledger as _open
 
     s = settings(ctx)
-    return _open(s.db, actor=actor(ctx), create=write)
+    ledger = _open(s.db, actor=actor(ctx), create=write)
+    if ledger.created:
+        _created.append(ledger)
+    return ledger
+
+
+def _discard_created() -> None:
+    from ..ledger import discard_if_unused
+
+    while _created:
+        discard_if_unused(_created.pop())
 
 
 def parse_day(text: str | None, *, default: date | None = None) -> date:
@@ -90,17 +105,29 @@ def guard(fn: F) -> F:
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         from ..errors import XinfangError
 
+        _created.clear()
         try:
-            return fn(*args, **kwargs)
+            result = fn(*args, **kwargs)
+            _created.clear()
+            return result
         except XinfangError as exc:
+            _discard_created()
             err.print(f"错误：{exc.message}", markup=False)
             raise typer.Exit(exc.exit_code) from None
         except (typer.Exit, typer.Abort):
+            _created.clear()
             raise
+        except BrokenPipeError:
+            # `xinfang list --json | head`: the reader left; nothing more to say to anyone.
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, sys.stdout.fileno())
+            raise typer.Exit(0) from None
         except (KeyboardInterrupt, EOFError):
+            _discard_created()
             err.print("已取消，账本未改动。", markup=False)
             raise typer.Exit(2) from None
         except Exception as exc:  # a bug: still no traceback for the clerk
+            _discard_created()
             if os.environ.get("XINFANG_DEBUG"):
                 raise
             err.print(

@@ -67,15 +67,22 @@ def list_cases(
 
     if as_json and as_csv:
         raise InputError("--json 与 --csv 只能选一个。")
-    start = parse_day(received_from) if received_from else None
-    end = parse_day(received_to) if received_to else None
+    # --from/--to, --month and --year narrow each other; none silently replaces another.
+    starts = [parse_day(received_from)] if received_from else []
+    ends = [parse_day(received_to)] if received_to else []
     if month:
         y, m = parse_month(month, today=today())
-        start, end = date(y, m, 1), date(y, m, calendar.monthrange(y, m)[1])
-    if year:
-        start, end = date(year, 1, 1), date(year, 12, 31)
+        starts.append(date(y, m, 1))
+        ends.append(date(y, m, calendar.monthrange(y, m)[1]))
+    if year is not None:
+        if not 1900 <= year <= 2100:
+            raise InputError(f"年份 {year} 不在 1900～2100 之间。")
+        starts.append(date(year, 1, 1))
+        ends.append(date(year, 12, 31))
+    start = max(starts) if starts else None
+    end = min(ends) if ends else None
     if start and end and start > end:
-        raise InputError(f"起始日期 {start} 晚于截止日期 {end}。")
+        raise InputError(f"起始日期 {start} 晚于截止日期 {end}：筛选条件互相矛盾。")
     when = parse_day(as_of, default=today())
     ledger = open_ledger(ctx, write=False)
     flt = CaseFilter(
@@ -331,6 +338,7 @@ FIELD_LABELS = {
     "rating": "满意度",
     "rated_on": "评价日期",
     "kind": "提醒类型",
+    "due": "期限",
     "as_of": "检查日期",
 }
 
@@ -410,6 +418,10 @@ def _change_line(ledger: "Ledger", case: "Case", field: str, old: Any, new: Any)
             return format_yuan(value) + " 元"
         if field == "day_mode":
             return "工作日" if value == "working" else "自然日"
+        if field == "kind":  # a 督办提醒 (overdue --new) event
+            from ..overdue import KIND_LABELS
+
+            return KIND_LABELS.get(value, value)
         if isinstance(value, bool):
             return "是" if value else "否"
         return str(value)

@@ -1,0 +1,131 @@
+"""Starting up: `--help` and `--version` stay light (no SQLAlchemy/SQLModel), and the help a clerk
+reads lists every command, in Chinese."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from xinfang_cli import __version__
+from xinfang_cli.cli.main import app
+
+HEAVY = ("sqlalchemy", "sqlmodel", "alembic")
+
+PROBE = """
+import json, sys
+sys.argv = ["xinfang", *json.loads(sys.argv[1])]
+from xinfang_cli.cli.main import run
+try:
+    run()
+except SystemExit as exc:
+    code = exc.code
+else:
+    code = 0
+heavy = sorted(m for m in sys.modules if m.split(".")[0] in {heavy!r})
+print("PROBE " + json.dumps({{"code": code, "heavy": sorted({{m.split(".")[0] for m in heavy}})}}))
+"""
+
+
+def probe(args: list[str], tmp_path: Path) -> dict[str, object]:
+    env = {**os.environ, "XDG_DATA_HOME": str(tmp_path), "NO_COLOR": "1", "COLUMNS": "100"}
+    env.pop("XINFANG_DB", None)
+    proc = subprocess.run(
+        [sys.executable, "-c", PROBE.format(heavy=set(HEAVY)), json.dumps(args)],
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        env=env,
+        timeout=120,
+        stdin=subprocess.DEVNULL,
+    )
+    line = next(x for x in proc.stdout.splitlines() if x.startswith("PROBE "))
+    result = json.loads(line.removeprefix("PROBE "))
+    result["stdout"] = proc.stdout
+    return result
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["--help"],
+        ["--version"],
+        ["-h"],
+        ["add", "--help"],
+        ["list", "--help"],
+        ["taxonomy", "--help"],
+    ],
+    ids=lambda a: " ".join(a),
+)
+def test_help_and_version_import_no_database_library(args: list[str], tmp_path: Path) -> None:
+    result = probe(args, tmp_path)
+    assert result["code"] in (0, None), result
+    assert result["heavy"] == [], f"{' '.join(args)} imported {result['heavy']}"
+    assert not (tmp_path / "xinfang").exists()  # nor touched any ledger
+
+
+def test_the_probe_would_notice_a_database_import(tmp_path: Path) -> None:
+    """The probe is not vacuous: a command that opens the ledger does import them."""
+    result = probe(["--db", str(tmp_path / "l.db"), "init"], tmp_path)
+    assert result["code"] in (0, None)
+    assert "sqlalchemy" in result["heavy"]  # type: ignore[operator]
+
+
+def test_python_dash_m_runs_the_cli(tmp_path: Path) -> None:
+    proc = subprocess.run(
+        [sys.executable, "-m", "xinfang_cli", "--version"],
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        timeout=60,
+        stdin=subprocess.DEVNULL,
+    )
+    assert proc.returncode == 0
+    assert proc.stdout.strip() == f"xinfang {__version__}"
+
+
+COMMANDS = ["add", "classify", "assign", "reject", "extend", "close", "rate"]
+COMMANDS += ["list", "show", "history", "init", "taxonomy"]
+CJK = re.compile(r"[\u4e00-\u9fff]")
+
+
+def test_help_lists_every_command_in_chinese() -> None:
+    result = CliRunner().invoke(app, ["--help"], env={"COLUMNS": "120", "NO_COLOR": "1"})
+    assert result.exit_code == 0
+    out = result.stdout
+    for name in [c.name for c in app.registered_commands] + [g.name for g in app.registered_groups]:
+        assert name and re.search(rf"(?m)^\W*{re.escape(name)}\s+\S*[\u4e00-\u9fff]", out), name
+    for name in COMMANDS:
+        assert re.search(rf"(?m)^\W*{name}\s", out), name
+    for heading in ("选项", "案件", "查询", "账本管理", "信访台账"):
+        assert heading in out
+    for english in ("Options", "Commands", "Arguments"):
+        assert english not in out, english
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="Typer hard-codes 'Usage:' and the --help option's 'Show this message and exit.'; "
+    "translating them needs a patch in cli/main.py or cli/usage_zh.py (not this test's owner)",
+)
+@pytest.mark.parametrize("args", [["--help"], ["add", "--help"]], ids=["xinfang", "add"])
+def test_help_has_no_english_left(args: list[str]) -> None:
+    result = CliRunner().invoke(app, args, env={"COLUMNS": "120", "NO_COLOR": "1"})
+    assert result.exit_code == 0
+    for english in ("Usage:", "Show this message"):
+        assert english not in result.stdout, english
+
+
+@pytest.mark.parametrize("command", COMMANDS)
+def test_each_commands_help_is_chinese(command: str) -> None:
+    result = CliRunner().invoke(app, [command, "--help"], env={"COLUMNS": "120", "NO_COLOR": "1"})
+    assert result.exit_code == 0
+    assert len(CJK.findall(result.stdout)) > 10
+    for english in ("Options", "Arguments", "Commands"):
+        assert english not in result.stdout, english
