@@ -7,7 +7,7 @@ import typer
 from typer import rich_utils
 
 from .. import __version__
-from . import admin, cases, queries, usage_zh
+from . import admin, cases, overdue, queries, reports, transfer, usage_zh
 from .common import settings
 
 # Typer's own headings, in the language of the rest of the interface.
@@ -73,7 +73,10 @@ def main(
 
 cases.register(app)
 queries.register(app)
+overdue.register(app)
+reports.register(app)
 admin.register(app)
+transfer.register(app)
 
 
 def run() -> None:
