@@ -109,11 +109,6 @@ def test_help_lists_every_command_in_chinese() -> None:
         assert english not in out, english
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="Typer hard-codes 'Usage:' and the --help option's 'Show this message and exit.'; "
-    "translating them needs a patch in cli/main.py or cli/usage_zh.py (not this test's owner)",
-)
 @pytest.mark.parametrize("args", [["--help"], ["add", "--help"]], ids=["xinfang", "add"])
 def test_help_has_no_english_left(args: list[str]) -> None:
     result = CliRunner().invoke(app, args, env={"COLUMNS": "120", "NO_COLOR": "1"})

@@ -72,8 +72,7 @@ def _create_private_file(path: Path) -> None:
 
 
 def _sqlite_pragmas(dbapi_connection, _record) -> None:  # type: ignore[no-untyped-def]
-    # Let SQLAlchemy's "begin" hook issue BEGIN IMMEDIATE so two clerks writing at once queue
-    # behind the busy timeout instead of failing on a lock upgrade.
+    # SQLAlchemy's "begin" hook issues BEGIN ourselves (see _sqlite_begin), so pysqlite must not.
     dbapi_connection.isolation_level = None
     cursor = dbapi_connection.cursor()
     cursor.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
@@ -83,8 +82,14 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:  # type: ignore[no-untyp
     cursor.close()
 
 
+WRITE = {"xinfang_write": True}  # execution option of a unit of work that will write
+
+
 def _sqlite_begin(conn) -> None:  # type: ignore[no-untyped-def]
-    conn.exec_driver_sql("BEGIN IMMEDIATE")
+    # A writer takes the write lock up front (it waits out the busy timeout instead of failing on
+    # a lock upgrade); a reader starts a plain snapshot and never blocks the clerks who write.
+    write = conn.get_execution_options().get("xinfang_write")
+    conn.exec_driver_sql("BEGIN IMMEDIATE" if write else "BEGIN")
 
 
 def make_engine(url: str) -> Engine:

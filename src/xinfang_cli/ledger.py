@@ -20,7 +20,7 @@ from sqlmodel import Session, col, select
 
 from . import deadlines
 from .audit import AuditLog, utc_now
-from .db import describe, explain, open_engine, resolve_url, sqlite_path
+from .db import WRITE, describe, explain, open_engine, resolve_url, sqlite_path
 from .errors import InputError, LedgerUnavailable, NotAllowed, NotFoundError, XinfangError
 from .models import STATUS_LABELS, Case, CoDepartment, TaxonomyVersion
 from .privacy import validate_id_number, validate_phone
@@ -51,7 +51,7 @@ class Ledger:
     @contextmanager
     def transaction(self) -> Iterator[tuple[Session, AuditLog]]:
         """One unit of work: everything in it, audit events included, commits or none of it."""
-        with Session(self.engine, expire_on_commit=False) as session:
+        with Session(self.engine.execution_options(**WRITE), expire_on_commit=False) as session:
             try:
                 yield session, AuditLog(session, self.actor)
                 session.commit()
@@ -87,7 +87,8 @@ def open_ledger(
     url = resolve_url(db)
     engine, created = open_engine(url, create=create)
     try:
-        with Session(engine, expire_on_commit=False) as session:
+        bind = engine.execution_options(**WRITE) if create else engine
+        with Session(bind, expire_on_commit=False) as session:
             row = session.exec(
                 select(TaxonomyVersion).order_by(col(TaxonomyVersion.id).desc()).limit(1)
             ).first()

@@ -141,25 +141,25 @@ def _render_table(ledger: "Ledger", cases: "list[Case]", records: list[dict[str,
         header_style="bold",
         expand=True,
     )
-    table.add_column("编号", no_wrap=True)
-    table.add_column("信访日期", no_wrap=True)
-    table.add_column("形式", overflow="fold", max_width=8)
-    table.add_column("信访人", overflow="fold", max_width=6)
+    # Ids and dates never wrap; every text column folds, so at 80 columns (a pipe, a small
+    # terminal) the table narrows its text instead of dropping a column.
+    table.add_column("编号", no_wrap=True, min_width=11)
+    table.add_column("信访日期", no_wrap=True, min_width=10)
+    table.add_column("信访人", overflow="fold", min_width=4, max_width=6)
     table.add_column("类别", overflow="fold", min_width=4, max_width=10)
-    table.add_column("反映问题", overflow="fold", ratio=1, min_width=12)
-    table.add_column("主办", overflow="fold", min_width=4, max_width=8)
-    table.add_column("状态", no_wrap=True)
-    table.add_column("期限", no_wrap=True)
+    table.add_column("反映问题", overflow="fold", min_width=8)
+    table.add_column("主办", overflow="fold", min_width=4, max_width=6)
+    table.add_column("状态", overflow="fold", min_width=6, max_width=6)
+    table.add_column("期限", no_wrap=True, min_width=10)
     for case, record in zip(cases, records, strict=True):
         status = STATUS_LABELS[case.status]
         due = due_text(case)
         if record["overdue"]:
-            status = f"[bold red]{status}·超期[/]"
+            status = f"[bold red]{status} 超期[/]"
             due = f"[red]{due}[/]"
         table.add_row(
             case.number,
             str(case.received_on),
-            tax.label("channels", case.channel),
             _escape(record["name"] or "匿名"),
             tax.category_name(case.category) or "[dim]未分类[/]",
             _escape(case.summary),
@@ -351,8 +351,6 @@ def history(
     """查看案件的操作日志：谁、何时、做了什么、从什么改成什么、为什么。"""
     import json
 
-    from rich.table import Table
-
     from ..audit import events_for
     from ..ledger import find_case
 
@@ -360,27 +358,21 @@ def history(
     with ledger.reading() as session:
         case = find_case(session, number)
         events = events_for(session, case.number)
-    table = Table(title=f"案件 {case.number} 的操作日志", title_justify="left", show_lines=True)
-    table.add_column("时间（UTC）", no_wrap=True)
-    table.add_column("经办人", no_wrap=True)
-    table.add_column("操作", no_wrap=True)
-    table.add_column("日期", no_wrap=True)
-    table.add_column("变更", overflow="fold", ratio=1)
-    table.add_column("理由", overflow="fold", max_width=24)
+    # One block per event rather than a table: field changes and reasons stay whole at any width.
+    out.print(f"[bold]案件 {case.number} 的操作日志[/]（共 {len(events)} 条，时间为 UTC）")
     for event in events:
         changes = json.loads(event.changes)
-        lines = [
-            _change_line(ledger, case, field, old, new) for field, (old, new) in changes.items()
-        ]
-        table.add_row(
-            event.at[:19].replace("T", " "),
-            _escape(event.actor),
-            ACTION_LABELS.get(event.action, event.action),
-            str(event.on_date or ""),
-            _escape("\n".join(line for line in lines if line)),
-            _escape(event.reason or ""),
-        )
-    out.print(table)
+        head = f"{event.at[:19].replace('T', ' ')}  {event.actor}  {ACTION_LABELS.get(event.action, event.action)}"
+        if event.on_date:
+            head += f"  （{event.on_date}）"
+        out.print()
+        out.print(f"[bold]{_escape(head)}[/]")
+        for field, (old, new) in changes.items():
+            line = _change_line(ledger, case, field, old, new)
+            if line:
+                out.print(f"    {_escape(line)}")
+        if event.reason:
+            out.print(f"    理由：{_escape(event.reason)}")
 
 
 def _change_line(ledger: "Ledger", case: "Case", field: str, old: Any, new: Any) -> str:
@@ -416,6 +408,8 @@ def _change_line(ledger: "Ledger", case: "Case", field: str, old: Any, new: Any)
             return STATUS_LABELS.get(value, value)
         if field == "aid_fen":
             return format_yuan(value) + " 元"
+        if field in ("accept_days", "handle_days", "extend_max_days", "extended_days"):
+            return f"{value} 天"
         if field == "day_mode":
             return "工作日" if value == "working" else "自然日"
         if field == "kind":  # a 督办提醒 (overdue --new) event

@@ -78,3 +78,27 @@ def install() -> None:
     from typer import rich_utils
 
     rich_utils.rich_format_error = print_usage_error  # type: ignore[assignment]
+    _chinese_help_chrome()
+
+
+def _chinese_help_chrome() -> None:
+    """'Usage:' and the --help option's own help, which Typer's vendored Click hard-codes."""
+    try:
+        from typer._click import core, formatting
+    except ImportError:  # a Typer without the vendored Click: keep its English
+        return
+    write_usage = formatting.HelpFormatter.write_usage
+
+    def chinese_usage(self: Any, prog: str, args: str = "", prefix: str | None = None) -> None:
+        write_usage(self, prog, args, "用法：" if prefix is None else prefix)
+
+    get_help_option = core.Command.get_help_option
+
+    def chinese_help_option(self: Any, ctx: Any) -> Any:
+        option = get_help_option(self, ctx)
+        if option is not None:
+            option.help = "显示此帮助并退出。"
+        return option
+
+    formatting.HelpFormatter.write_usage = chinese_usage  # type: ignore[method-assign]
+    core.Command.get_help_option = chinese_help_option  # type: ignore[method-assign]
