@@ -28,7 +28,7 @@ demo: install
 	$(X) show XF2025-0101
 	$(X) history XF2025-0101
 	@echo; echo "== 每日超期检查 (xinfang overdue --as-of 2025-12-31) =="
-	-$(X) overdue --as-of 2025-12-31
+	@$(X) overdue --as-of 2025-12-31; code=$$?; echo "（退出码 $$code：0 无超期，1 有超期案件——cron 据此发出提醒，2 无法检查）"; [ $$code -le 1 ]
 	@echo; echo "== 2025 年 12 月形势分析 =="
 	$(X) report monthly --month 2025-12 --as-of 2025-12-31
 	@echo; echo "== 2025 年度统计 =="

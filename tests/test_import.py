@@ -639,7 +639,6 @@ def test_export_refuses_an_unknown_type_and_a_missing_ledger(
     assert r.exit_code == 2 and "无法识别的文件类型" in r.stderr
 
 
-@pytest.mark.skipif(not SAMPLE.exists(), reason="sample_data/cases.csv not generated yet")
 def test_the_sample_file_imports_cleanly_and_reimports_as_skips(xf) -> None:  # type: ignore[no-untyped-def]
     r = xf("import", str(SAMPLE))
     assert r.exit_code == 0, r.stderr
@@ -649,7 +648,6 @@ def test_the_sample_file_imports_cleanly_and_reimports_as_skips(xf) -> None:  # 
     assert r.exit_code == 0 and f"已导入 0 件，跳过 {rows} 件" in r.stderr
 
 
-@pytest.mark.skipif(not SAMPLE_GB.exists(), reason="sample_data GB18030 file not generated yet")
 def test_the_gb18030_sample_imports(xf) -> None:  # type: ignore[no-untyped-def]
     with pytest.raises(UnicodeDecodeError):
         SAMPLE_GB.read_bytes().decode("utf-8")
