@@ -17,10 +17,8 @@ from xinfang_cli.cli.main import app
 def isolated_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg"))
     monkeypatch.delenv("XINFANG_DB", raising=False)
-    monkeypatch.setenv("XINFANG_USER", "测试员")
-    monkeypatch.setenv("XINFANG_TODAY", "2025-12-31")
-    monkeypatch.setenv("NO_COLOR", "1")
-    monkeypatch.setenv("COLUMNS", "160")
+    for name, value in TEST_ENV.items():
+        monkeypatch.setenv(name, value)
 
 
 @dataclass
@@ -48,6 +46,45 @@ def xf(ledger_path: Path) -> Callable[..., Run]:
         return Run(result.exit_code, result.stdout, result.stderr)
 
     return run
+
+
+TEST_ENV = {
+    "XINFANG_USER": "测试员",
+    "XINFANG_TODAY": "2025-12-31",
+    "NO_COLOR": "1",
+    "COLUMNS": "160",
+}
+
+
+def build_template(
+    factory: pytest.TempPathFactory, build: Callable[[Callable[..., Run]], None]
+) -> Path:
+    """A ledger built once (per test module) through the real CLI by `build(run)`."""
+    path = factory.mktemp("template") / "ledger.db"
+    runner = CliRunner()
+
+    def run(*args: str) -> Run:
+        result = runner.invoke(app, ["--db", str(path), *args])
+        return Run(result.exit_code, result.stdout, result.stderr)
+
+    with pytest.MonkeyPatch.context() as env:
+        env.setenv("XDG_DATA_HOME", str(path.parent / "xdg"))
+        env.delenv("XINFANG_DB", raising=False)
+        for name, value in TEST_ENV.items():
+            env.setenv(name, value)
+        build(run)
+    return path
+
+
+def copy_ledger(source: Path, target: Path) -> None:
+    """A private copy of a template ledger (the backup API also copies what is still in the WAL)."""
+    src = sqlite3.connect(source)
+    dst = sqlite3.connect(target)
+    try:
+        src.backup(dst)
+    finally:
+        dst.close()
+        src.close()
 
 
 def dump(path: Path) -> list[tuple[str, list[tuple[object, ...]]]]:

@@ -18,7 +18,7 @@ from typing import Any
 
 import pytest
 
-from conftest import Run
+from conftest import Run, build_template, copy_ledger
 
 Xf = Callable[..., Run]
 
@@ -563,36 +563,13 @@ def build_ledger(xf: Xf) -> None:
 @pytest.fixture(scope="module")
 def ledger_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The ledger of `build_ledger`, built once per module through the real CLI."""
-    from typer.testing import CliRunner
-
-    from xinfang_cli.cli.main import app
-
-    path = tmp_path_factory.mktemp("template") / "ledger.db"
-    runner = CliRunner()
-
-    def run(*args: str) -> Run:
-        result = runner.invoke(app, ["--db", str(path), *args])
-        return Run(result.exit_code, result.stdout, result.stderr)
-
-    with pytest.MonkeyPatch.context() as env:
-        env.setenv("XDG_DATA_HOME", str(path.parent / "xdg"))
-        env.delenv("XINFANG_DB", raising=False)
-        env.setenv("XINFANG_USER", "测试员")
-        env.setenv("XINFANG_TODAY", "2025-12-31")
-        build_ledger(run)
-    return path
+    return build_template(tmp_path_factory, build_ledger)
 
 
 @pytest.fixture
 def ledger(xf: Xf, ledger_template: Path, ledger_path: Path) -> Xf:
-    """A private copy of the template (the backup API also copies what is still in the WAL)."""
-    source = sqlite3.connect(ledger_template)
-    target = sqlite3.connect(ledger_path)
-    try:
-        source.backup(target)
-    finally:
-        target.close()
-        source.close()
+    """A private copy of the template ledger for one test."""
+    copy_ledger(ledger_template, ledger_path)
     return xf
 
 
