@@ -602,7 +602,7 @@ def test_markdown_paragraph_on_the_ledger(xf: Callable[..., Any], built: Path) -
     r = xf("report", "annual", "--as-of", AS_OF, "--markdown", db=built)
     assert r.exit_code == 0, r.stderr
     assert r.stdout == (
-        "全年共受理信访事项23件(次)，同比上升360%；初信初访一次性办结率87.5%，重复访同比增加200%，"
+        "截至12月20日，2025年共受理信访事项23件(次)；初信初访一次性办结率87.5%，重复访3件(次)，"
         "越级访2件(次)；师生信访满意度达66.7%。\n\n"
         "将信访事项划分为后勤服务类(占比61%)、教学管理类(占比22%)、权益保障类(占比13%)、"
         "其他类(占比0%)，另有未分类事项(占比4%)。\n"
@@ -673,6 +673,16 @@ def test_markdown_phrasing(changes: dict[str, Any], first_sentence: str) -> None
     from xinfang_cli.render import annual_markdown
 
     assert annual_markdown(_annual(**changes)).startswith(first_sentence)
+
+
+def test_markdown_before_the_year_is_over_says_so_and_draws_no_year_on_year() -> None:
+    from xinfang_cli.render import annual_markdown
+
+    text = annual_markdown(_annual(complete=False, year=2025, as_of="2025-06-30"))
+    assert text.startswith(
+        "截至6月30日，2025年共受理信访事项327件(次)；初信初访一次性办结率92.3%，重复访26件(次)，"
+    )
+    assert "全年" not in text and "同比" not in text
 
 
 def test_markdown_bypass_and_missing_rates() -> None:

@@ -762,15 +762,29 @@ def rate(
     grade: str,
     on: date,
     today: date,
+    replace: bool = False,
+    reason: str | None = None,
 ) -> dict[str, tuple[Any, Any]]:
-    """满意度评价 of a closed case; a second rating replaces the first and is logged as such."""
+    """满意度评价 of a closed case. The rating feeds 满意率, so a second one is refused unless the
+    clerk says it corrects the first (`replace`) and why; the correction is logged old → new."""
     _require_status(case, ("closed",), "评价")
     assert case.closed_on is not None
+    rating = ledger.taxonomy.resolve("ratings", grade)
+    if case.rating is not None and not replace:
+        old = ledger.taxonomy.label("ratings", case.rating)
+        raise NotAllowed(
+            f"案件 {case.number} 已于 {case.rated_on} 评价为“{old}”。"
+            "如确需更正，请加 --replace 并用 --reason 写明原因。"
+        )
+    if replace and case.rating is not None and not clean(reason):
+        raise InputError("更正评价必须写明原因（--reason）。")
     _check_date(on, today=today, after=case.closed_on, after_what="办结日期", what="评价日期")
-    changes = _diff(case, rating=ledger.taxonomy.resolve("ratings", grade), rated_on=on)
+    changes = _diff(case, rating=rating, rated_on=on)
     if changes:
         _touch(case, session, changes)
-        log.record("rate", case_number=case.number, on_date=on, changes=changes)
+        log.record(
+            "rate", case_number=case.number, on_date=on, changes=changes, reason=clean(reason)
+        )
     return changes
 
 

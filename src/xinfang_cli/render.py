@@ -613,17 +613,28 @@ def _put(target: Any, c: Cell) -> None:
 def annual_markdown(r: dict[str, Any]) -> str:
     """The seed's opening paragraph with our figures, then the shares of the four groups."""
     total, previous = r["total"], r["previous_total"]
+    # Before the year is over the paragraph says so, and draws no 同比 against a whole last year.
+    complete = r.get("complete", True)
+    if complete:
+        period = "全年"
+    else:
+        as_of = date.fromisoformat(r["as_of"])
+        period = f"截至{as_of.month}月{as_of.day}日，{r['year']}年"
     if total == 0:
-        first = "全年未受理信访事项" + (f"（上年{previous}件(次)）" if previous else "") + "。"
-        return first + "\n"
-    head = f"全年共受理信访事项{total}件(次)"
-    change = _change_words(r["total_change_pct"], total, previous, "上升", "下降")
+        first = f"{period}未受理信访事项"
+        if previous and complete:
+            first += f"（上年{previous}件(次)）"
+        return first + "。\n"
+    head = f"{period}共受理信访事项{total}件(次)"
+    change = (
+        _change_words(r["total_change_pct"], total, previous, "上升", "下降") if complete else ""
+    )
     if change:
         head += "，" + change
     middle = []
     if r["one_time_rate_pct"] is not None:
         middle.append(f"初信初访一次性办结率{num(r['one_time_rate_pct'])}%")
-    middle.append(_repeat_words(r))
+    middle.append(_repeat_words(r) if complete else f"重复访{r['repeat']}件(次)")
     middle.append("越级访实现“零发生”" if r["bypass"] == 0 else f"越级访{r['bypass']}件(次)")
     parts = [head, "，".join(p for p in middle if p)]
     if r["satisfaction_pct"] is not None:

@@ -436,7 +436,7 @@ def close(
     aid: Annotated[
         Optional[str], typer.Option("--aid", help="帮扶金额（元，最多两位小数）")
     ] = None,
-    on: OnDate = None,
+    on: Annotated[Optional[str], typer.Option("--on", help="办结日期（默认今天）")] = None,
 ) -> None:
     """办结案件，记录“三到位一处理”结果类型与帮扶金额。"""
     from ..ledger import close as do_close
@@ -475,7 +475,11 @@ def rate(
     grade: Annotated[
         str, typer.Argument(help="满意、基本满意、不满意（或 satisfied…）", show_default=False)
     ],
-    on: OnDate = None,
+    on: Annotated[Optional[str], typer.Option("--on", help="评价日期（默认今天）")] = None,
+    replace: Annotated[
+        bool, typer.Option("--replace", help="更正已有的评价（须同时写明 --reason）")
+    ] = False,
+    reason: Annotated[Optional[str], typer.Option("--reason", help="更正评价的原因")] = None,
 ) -> None:
     """记录信访人对办理结果的满意度评价。"""
     from ..ledger import find_case
@@ -492,6 +496,8 @@ def rate(
             grade=grade,
             on=parse_day(on, default=today()),
             today=today(),
+            replace=replace,
+            reason=reason,
         )
     label = ledger.taxonomy.label("ratings", case.rating)
     done(

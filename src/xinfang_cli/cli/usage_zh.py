@@ -79,6 +79,27 @@ def install() -> None:
 
     rich_utils.rich_format_error = print_usage_error  # type: ignore[assignment]
     _chinese_help_chrome()
+    _folding_option_help()
+
+
+def _folding_option_help() -> None:
+    """Typer lays an option's help out as Rich Columns, which crops a long run of Chinese (one
+    "word" to Rich: there are no spaces) with "…". A folding Text wraps it instead."""
+    from rich.text import Text
+    from typer import rich_utils
+
+    parameter_help = rich_utils._get_parameter_help
+
+    def folding(*args: Any, **kwargs: Any) -> Any:
+        columns = parameter_help(*args, **kwargs)
+        items = getattr(columns, "renderables", None)
+        if not items or not all(isinstance(item, Text) for item in items):
+            return columns
+        text = Text(" ").join(items)
+        text.overflow = "fold"
+        return text
+
+    rich_utils._get_parameter_help = folding
 
 
 def _chinese_help_chrome() -> None:
