@@ -324,7 +324,11 @@ def earlier_cases(session: Session, data: CaseInput) -> list[Case]:
         conditions.append((col(Case.name) == data.name) & (col(Case.unit) == data.unit))
     if not conditions:
         return []
-    query = select(Case).where(or_(*conditions)).order_by(col(Case.received_on), col(Case.id))
+    query = (
+        select(Case)
+        .where(or_(*conditions), col(Case.received_on) <= data.received_on)
+        .order_by(col(Case.received_on), col(Case.id))
+    )
     return list(session.exec(query))
 
 
@@ -551,8 +555,14 @@ def _state_word(case: Case) -> str:
 def _require_status(case: Case, allowed: tuple[str, ...], action: str) -> None:
     if case.status not in allowed:
         wanted = "、".join(STATUS_LABELS[s] for s in allowed)
+        hint = ""
+        if case.status == "registered" and "handling" in allowed:
+            hint = f"请先用 xinfang assign {case.number} 受理交办。"
+        elif case.status == "handling" and "closed" in allowed:
+            hint = f"请先用 xinfang close {case.number} 办结。"
         raise NotAllowed(
-            f"案件 {case.number} 当前状态为“{_state_word(case)}”，不能{action}（只有“{wanted}”的案件可以）。"
+            f"案件 {case.number} 当前状态为“{_state_word(case)}”，不能{action}"
+            f"（只有“{wanted}”的案件可以）。{hint}"
         )
 
 
@@ -664,7 +674,7 @@ def reject(
     today: date,
 ) -> dict[str, tuple[Any, Any]]:
     """不予受理, with the reason and where the petitioner was referred."""
-    _require_status(case, ("registered",), "不予受理")
+    _require_status(case, ("registered",), "作不予受理决定")
     if not clean(reason):
         raise InputError("不予受理必须写明理由（--reason）。")
     _check_date(on, today=today, after=case.received_on, after_what="信访日期", what="不予受理日期")

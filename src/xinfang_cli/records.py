@@ -207,10 +207,12 @@ def filter_conditions(ledger: Ledger, flt: CaseFilter) -> list[ColumnElement[boo
             flt.status.strip().lower(), STATUS_ALIASES.get(flt.status.strip())
         )
         if status is None:
-            raise InputError(
-                f"未知的状态“{flt.status}”。可选：已登记、办理中、已办结、不予受理、未办结"
-                "（registered、handling、closed、not_accepted、open）。"
-            )
+            import difflib
+
+            labels = ["已登记", "办理中", "已办结", "不予受理", "未办结"]
+            close = difflib.get_close_matches(flt.status.strip(), labels, n=2, cutoff=0.3)
+            hint = f"您是不是要找：{'、'.join(close)}？" if close else ""
+            raise InputError(f"未知的状态“{flt.status}”。{hint}可选：{'、'.join(labels)}。")
         if status == "open":
             conditions.append(col(Case.status).in_(("registered", "handling")))
         else:

@@ -35,7 +35,9 @@ def _prompt(label: str, *, choices: list[str] | None = None, default: str = "") 
 
     if choices:
         err.print(f"[dim]可选：{'、'.join(choices)}[/dim]")
-    answer = Prompt.ask(label, console=err, default=default, show_default=False)
+    prompt = Prompt(label, console=err, show_default=False)
+    prompt.prompt_suffix = "："
+    answer = prompt(default=default)
     return answer.strip()
 
 
@@ -121,6 +123,8 @@ def add(
     from ..privacy import validate_phone
 
     tty = interactive()
+    if anonymous and name:
+        raise InputError("--name 与 --anonymous 不能同时使用：匿名信访不记录姓名。")
     if not tty and not channel:
         raise InputError("缺少信访形式：请用 --channel 指定（如 --channel 来访）。")
     if not tty and not summary:
@@ -199,8 +203,19 @@ def add(
     if earlier and not data.repeat_of:
         _warn_earlier(ledger, earlier)
         if tty:
-            answer = _prompt("如为重复信访，请输入原件编号（直接回车表示不是）")
-            data.repeat_of = answer or None
+            numbers = {c.number.upper() for c in earlier}
+
+            def check_original(answer: str) -> object:
+                if answer.strip().upper() not in numbers:
+                    raise InputError(
+                        f"请从上表中选择原件编号（{'、'.join(sorted(numbers))}），或直接回车。"
+                    )
+                return answer
+
+            answer = _ask(
+                "如为重复信访，请输入原件编号（直接回车表示不是）", check_original, optional=True
+            )
+            data.repeat_of = answer.strip().upper() or None
 
     with ledger.transaction() as (session, log):
         case = register(ledger, session, log, data, today=today())

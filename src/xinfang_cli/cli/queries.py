@@ -359,10 +359,10 @@ def history(
         case = find_case(session, number)
         events = events_for(session, case.number)
     # One block per event rather than a table: field changes and reasons stay whole at any width.
-    out.print(f"[bold]案件 {case.number} 的操作日志[/]（共 {len(events)} 条，时间为 UTC）")
+    out.print(f"[bold]案件 {case.number} 的操作日志[/]（共 {len(events)} 条）")
     for event in events:
         changes = json.loads(event.changes)
-        head = f"{event.at[:19].replace('T', ' ')}  {event.actor}  {ACTION_LABELS.get(event.action, event.action)}"
+        head = f"{_local_time(event.at)}  {event.actor}  {ACTION_LABELS.get(event.action, event.action)}"
         if event.on_date:
             head += f"  （{event.on_date}）"
         out.print()
@@ -373,6 +373,16 @@ def history(
                 out.print(f"    {_escape(line)}")
         if event.reason:
             out.print(f"    理由：{_escape(event.reason)}")
+
+
+def _local_time(stamp: str) -> str:
+    """An audit timestamp (stored in UTC) in the clerk's own time zone."""
+    from datetime import datetime
+
+    try:
+        return datetime.fromisoformat(stamp).astimezone().strftime("%Y-%m-%d %H:%M:%S")
+    except ValueError:
+        return stamp
 
 
 def _change_line(ledger: "Ledger", case: "Case", field: str, old: Any, new: Any) -> str:
