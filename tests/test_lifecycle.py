@@ -286,9 +286,7 @@ def test_history_records_the_rating_changed_from_old_to_new(xf: Xf) -> None:
         )
     )
     ok(xf("rate", "XF2025-0001", "不满意", "--on", "2025-03-06"))
-    ok(
-        xf("rate", "XF2025-0001", "满意", "--on", "2025-03-07", "--replace", "--reason", "回访更正")
-    )
+    ok(xf("rate", "XF2025-0001", "满意", "--on", "2025-03-07", "--replace", "--reason", "回访更正"))
     out = ok(xf("history", "XF2025-0001")).stdout
     assert "满意度：不满意 → 满意" in out
     assert show(xf, "XF2025-0001")["rating"] == "satisfied"
