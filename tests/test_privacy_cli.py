@@ -218,3 +218,29 @@ def test_the_repeat_warning_does_not_leak_personal_data(people: Xf) -> None:
     )
     assert "XF2025-0002" in r.stderr
     assert PHONE not in r.stderr and ID not in r.stderr and "张三" not in r.stderr
+
+
+def test_search_by_a_whole_phone_number_finds_the_petitioner_but_stays_masked(xf) -> None:  # type: ignore[no-untyped-def]
+    r = xf(
+        "add",
+        "--received",
+        "2025-03-01",
+        "--channel",
+        "来电",
+        "--name",
+        "李四",
+        "--phone",
+        "13812345678",
+        "--summary",
+        "食堂排队",
+    )
+    assert r.exit_code == 0
+    assert (
+        xf(
+            "add", "--received", "2025-03-02", "--channel", "来信", "--summary", "路灯不亮"
+        ).exit_code
+        == 0
+    )
+    out = xf("list", "--search", "138 1234 5678", "--json").stdout
+    assert '"XF2025-0001"' in out and '"XF2025-0002"' not in out
+    assert "13812345678" not in out and "138****5678" in out

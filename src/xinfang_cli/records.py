@@ -7,6 +7,7 @@ recording that a reveal happened is the caller's job (it owns the transaction).
 
 from __future__ import annotations
 
+import contextlib
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -245,16 +246,25 @@ def filter_conditions(ledger: Ledger, flt: CaseFilter) -> list[ColumnElement[boo
         def like(column: Any) -> ColumnElement[bool]:
             return col(column).like(needle, escape="\\")
 
-        conditions.append(
-            or_(
-                like(Case.summary),
-                like(Case.content),
-                like(Case.result),
-                like(Case.number),
-                and_(col(Case.confidential) == false(), like(Case.name)),
-                like(Case.unit),
-            )
-        )
+        matches = [
+            like(Case.summary),
+            like(Case.content),
+            like(Case.result),
+            like(Case.number),
+            and_(col(Case.confidential) == false(), like(Case.name)),
+            like(Case.unit),
+        ]
+        # A whole phone or ID number finds its petitioner's cases (the output stays masked).
+        from .errors import XinfangError
+        from .privacy import validate_id_number, validate_phone
+
+        for validate, column in (
+            (validate_phone, Case.phone),
+            (validate_id_number, Case.id_number),
+        ):
+            with contextlib.suppress(XinfangError):
+                matches.append(col(column) == validate(flt.text))
+        conditions.append(or_(*matches))
     return conditions
 
 

@@ -325,7 +325,8 @@ def _classify_auto(ctx: typer.Context, apply: bool) -> None:
         done("没有未分类的案件。")
         return
     out.print(table)
-    done(f"{table.row_count} 件未分类，{suggested} 件有建议" + ("，已写入。" if apply else "。"))
+    written = "，已写入。" if apply and suggested else "。"
+    done(f"{table.row_count} 件未分类，{suggested} 件有建议{written}")
 
 
 @guard

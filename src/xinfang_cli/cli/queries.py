@@ -148,7 +148,7 @@ def _render_table(ledger: "Ledger", cases: "list[Case]", records: list[dict[str,
     table.add_column("信访人", overflow="fold", min_width=4, max_width=6)
     table.add_column("类别", overflow="fold", min_width=4, max_width=10)
     table.add_column("反映问题", overflow="fold", min_width=8)
-    table.add_column("主办", overflow="fold", min_width=4, max_width=6)
+    table.add_column("主办", overflow="fold", min_width=4, max_width=10)
     table.add_column("状态", overflow="fold", min_width=6, max_width=6)
     table.add_column("期限", no_wrap=True, min_width=10)
     for case, record in zip(cases, records, strict=True):
