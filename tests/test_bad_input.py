@@ -235,7 +235,7 @@ BAD_INPUT = [
         ("extend", "XF2025-0002", "--days", "abc", "--reason", "x"), ("--days",), id="days-not-int"
     ),
     pytest.param(("extend", "XF2025-0002", "--days", "5"), ("--reason",), id="missing-reason"),
-    pytest.param(("assign",), ("NUMBER",), id="missing-number"),
+    pytest.param(("assign",), ("缺少必填参数 编号",), id="missing-number"),
 ]
 
 

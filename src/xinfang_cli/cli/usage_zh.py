@@ -82,6 +82,37 @@ def install() -> None:
     _folding_option_help()
 
 
+# What help shows for an argument's name and for a value's type.
+ARGUMENT_WORDS = {"number": "编号", "grade": "评价", "file": "文件"}
+TYPE_WORDS = {"<str>": "文本", "<int>": "整数", "<float>": "数字", "<path>": "文件", "<bool>": ""}
+
+
+def _chinese_parameter_words() -> None:
+    from typer import core
+
+    parameter = core._TyperParameter
+    name_raw = parameter.display_name_raw
+
+    def display_name_raw(self: Any) -> str:
+        name = name_raw.fget(self)  # type: ignore[attr-defined]
+        if self.metavar is None and getattr(self, "param_type_name", "") == "argument":
+            return ARGUMENT_WORDS.get(name, name)
+        return str(name)
+
+    parameter.display_name_raw = property(display_name_raw)  # type: ignore[method-assign,assignment]
+
+    for cls in (core.TyperOption, core.TyperArgument):
+        type_rich = cls.display_type_rich
+
+        def display_type_rich(self: Any, ctx: Any, _original: Any = type_rich) -> Any:
+            shown = _original(self, ctx)
+            if isinstance(shown, str) and self.metavar is None:
+                return TYPE_WORDS.get(shown, shown)
+            return shown
+
+        cls.display_type_rich = display_type_rich  # type: ignore[method-assign]
+
+
 def _folding_option_help() -> None:
     """Typer lays an option's help out as Rich Columns, which crops a long run of Chinese (one
     "word" to Rich: there are no spaces) with "…". A folding Text wraps it instead."""
@@ -111,6 +142,7 @@ def _chinese_help_chrome() -> None:
     write_usage = formatting.HelpFormatter.write_usage
 
     def chinese_usage(self: Any, prog: str, args: str = "", prefix: str | None = None) -> None:
+        args = args.replace("[OPTIONS]", "[选项]").replace("COMMAND [ARGS]...", "命令 [参数]...")
         write_usage(self, prog, args, "用法：" if prefix is None else prefix)
 
     get_help_option = core.Command.get_help_option
@@ -121,5 +153,6 @@ def _chinese_help_chrome() -> None:
             option.help = "显示此帮助并退出。"
         return option
 
+    _chinese_parameter_words()
     formatting.HelpFormatter.write_usage = chinese_usage  # type: ignore[method-assign]
     core.Command.get_help_option = chinese_help_option  # type: ignore[method-assign]
