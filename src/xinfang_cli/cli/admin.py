@@ -1,11 +1,11 @@
-"""Commands that look after the ledger itself: init and the taxonomy."""
+"""Commands that look after the ledger itself: init, the taxonomy, verify and backup."""
 
 from pathlib import Path
 from typing import Annotated, Optional
 
 import typer
 
-from .common import done, guard, open_ledger, out, settings
+from .common import done, emit_json, err, guard, open_ledger, out, settings
 
 ADMIN_PANEL = "账本管理"
 
@@ -17,6 +17,8 @@ taxonomy_app = typer.Typer(
 def register(app: typer.Typer) -> None:
     app.command("init", rich_help_panel=ADMIN_PANEL)(init)
     app.add_typer(taxonomy_app, name="taxonomy", rich_help_panel=ADMIN_PANEL)
+    app.command("verify", rich_help_panel=ADMIN_PANEL)(verify)
+    app.command("backup", rich_help_panel=ADMIN_PANEL)(backup)
 
 
 def _read_text(path: Path) -> str:
@@ -147,3 +149,62 @@ def taxonomy_load(
     done(
         f"已载入分类体系（{len(tax.categories)} 个类别、{len(tax.departments)} 个单位）。已登记案件的期限不受影响。"
     )
+
+
+PROBLEMS_SHOWN = 200  # problems listed on screen; --json carries up to verify.MAX_KEPT
+
+
+@guard
+def verify(
+    ctx: typer.Context,
+    as_json: Annotated[
+        bool,
+        typer.Option("--json", help="输出一个 JSON 对象：ok、cases、events、problems"),
+    ] = False,
+) -> None:
+    """校验账本：数据库完整性、操作日志哈希链、每件案件与其操作日志是否一致。
+
+    发现的问题逐条列出（每行一条）。退出码：0 校验通过；1 发现问题；
+    2 无法校验（账本不存在、无法打开或已损坏）。
+    """
+    from ..db import resolve_url
+    from ..verify import verify_ledger
+
+    report = verify_ledger(resolve_url(settings(ctx).db))
+    if as_json:
+        emit_json(report.to_json())
+    if report.ok:
+        done(f"账本校验通过：{report.cases} 件案件、{report.events} 条操作日志，哈希链完整。")
+        return
+    if not as_json:
+        for problem in report.problems[:PROBLEMS_SHOWN]:
+            out.print(problem.message, markup=False, soft_wrap=True)
+        hidden = report.problem_count - min(len(report.problems), PROBLEMS_SHOWN)
+        if hidden:
+            out.print(f"……另有 {hidden} 个问题未列出（可用 --json 查看更多）。", markup=False)
+    scope = (
+        f"（共 {report.cases} 件案件、{report.events} 条操作日志）"
+        if report.complete
+        else "（账本文件受损，未再核对操作日志和案件）"
+    )
+    err.print(f"账本校验未通过：发现 {report.problem_count} 个问题{scope}。", markup=False)
+    raise typer.Exit(1)
+
+
+@guard
+def backup(
+    ctx: typer.Context,
+    file: Annotated[
+        Path, typer.Argument(help="备份文件（如 ledger-2025-12-31.db）", show_default=False)
+    ],
+    force: Annotated[bool, typer.Option("--force", help="备份文件已存在时覆盖它")] = False,
+) -> None:
+    """备份账本：他人正在写入时也能得到一致的副本（只含已提交的内容），副本仅本人可读写。
+
+    只支持 SQLite 账本；PostgreSQL 等请用数据库自带的工具（如 pg_dump）。
+    """
+    from ..backup import backup_ledger, human_size
+    from ..db import resolve_url
+
+    result = backup_ledger(resolve_url(settings(ctx).db), file, force=force)
+    done(f"已备份到 {result.path}（{result.cases} 件案件，大小 {human_size(result.size)}）。")

@@ -1,0 +1,217 @@
+"""`xinfang backup`: a consistent, private copy of a SQLite ledger, taken while clerks write.
+
+The copy is made with SQLite's online backup API from the ledger's file, in one step: it reads
+one snapshot (what was committed when it started; a transaction still open elsewhere is not in
+it) and never blocks the writers (the ledger runs in WAL mode). It is written to a temporary file
+beside the target, checked (`integrity_check`), flushed to disk, and only then given the
+target's name, so a failed backup never leaves a half-written file under that name. The file is
+readable and writable by its owner only (0600), like the ledger. The ledger is never migrated,
+created or written by a backup.
+
+No Typer, no Rich: `backup_ledger` returns a BackupResult the CLI renders.
+"""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from .db import BUSY_TIMEOUT_MS, describe, sqlite_path
+from .errors import FileFormatError, InputError, LedgerUnavailable
+
+SIDE_FILES = ("-wal", "-shm", "-journal")
+
+
+@dataclass(frozen=True)
+class BackupResult:
+    path: Path
+    cases: int
+    size: int  # bytes
+
+
+def backup_ledger(url: str, target: Path, *, force: bool = False) -> BackupResult:
+    """Copy the SQLite ledger at `url` to `target`; refuse to overwrite unless `force`."""
+    source = sqlite_path(url)
+    if source is None:
+        raise InputError(
+            f"账本 {describe(url)} 不是 SQLite 文件，xinfang backup 只能备份 SQLite 账本；"
+            "请使用该数据库自带的备份工具（如 PostgreSQL 的 pg_dump）。"
+        )
+    if source.is_dir():
+        raise LedgerUnavailable(f"账本路径 {source} 是一个目录，请指定账本文件。")
+    if not source.exists():
+        raise LedgerUnavailable(_missing(source))
+    _check_target(source, target, force=force)
+    directory = target.parent
+    try:
+        fd, name = tempfile.mkstemp(prefix=".xinfang-backup-", suffix=".db", dir=directory)
+    except OSError as exc:
+        raise FileFormatError(f"无法写入备份文件 {target}：{exc.strerror}") from None
+    os.close(fd)  # mkstemp made it 0600; SQLite writes into it and keeps the mode
+    staged = Path(name)
+    try:
+        _copy(source, staged)
+        cases = _check_copy(staged, target)
+        _fsync(staged)
+        _install(staged, target, force=force)
+    except BaseException:
+        for suffix in ("", *SIDE_FILES):
+            Path(str(staged) + suffix).unlink(missing_ok=True)
+        raise
+    return BackupResult(path=target, cases=cases, size=target.stat().st_size)
+
+
+def _check_target(source: Path, target: Path, *, force: bool) -> None:
+    resolved = target.expanduser().resolve()
+    ledger_files = {Path(str(source.resolve()) + suffix) for suffix in ("", *SIDE_FILES)}
+    same = resolved in ledger_files
+    if not same and target.exists() and source.exists():
+        try:
+            same = os.path.samefile(target, source)
+        except OSError:
+            same = False
+    if same:
+        raise InputError(f"备份文件 {target} 就是账本本身（或其日志文件），请另选一个文件名。")
+    if target.is_dir():
+        raise InputError(
+            f"{target} 是一个目录，请指定备份文件名（如 {target / 'ledger-backup.db'}）。"
+        )
+    if target.exists() and not force:
+        raise InputError(f"备份文件 {target} 已存在，未覆盖；确需覆盖请加 --force。")
+    if not target.parent.is_dir():
+        raise InputError(f"无法写入备份文件 {target}：目录 {target.parent} 不存在。")
+
+
+def _missing(source: Path) -> str:
+    return f"账本不存在：{source}。请用 --db / XINFANG_DB 指定要备份的账本。"
+
+
+def _connect_ledger(source: Path) -> sqlite3.Connection:
+    """The ledger, opened without ever creating it (a missing ledger must stay missing)."""
+    try:
+        con = sqlite3.connect(
+            source.resolve().as_uri() + "?mode=rw", uri=True, timeout=BUSY_TIMEOUT_MS / 1000
+        )
+    except sqlite3.Error as exc:
+        if not source.exists():
+            raise LedgerUnavailable(_missing(source)) from None
+        raise LedgerUnavailable(f"无法打开账本 {source}：{_words(exc)}") from None
+    try:
+        found = con.execute(
+            "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'alembic_version'"
+        ).fetchone()
+    except sqlite3.Error as exc:
+        con.close()
+        raise LedgerUnavailable(f"无法打开账本 {source}：{_words(exc)}") from None
+    if found is None:
+        con.close()
+        raise LedgerUnavailable(f"{source} 不是 xinfang 账本（尚未初始化），未备份。")
+    return con
+
+
+def _copy(source: Path, staged: Path) -> None:
+    ledger = _connect_ledger(source)
+    try:
+        copy = sqlite3.connect(staged)
+        try:
+            # pages=-1 (all at once): one read snapshot, so the copy is one committed state.
+            ledger.backup(copy)
+        finally:
+            copy.close()
+    except sqlite3.Error as exc:
+        raise LedgerUnavailable(f"备份账本 {source} 失败：{_words(exc)}") from None
+    finally:
+        ledger.close()
+
+
+def _check_copy(staged: Path, target: Path) -> int:
+    """Open the copy and check it; returns its number of cases."""
+    try:
+        con = sqlite3.connect(staged)
+        try:
+            verdict = [row[0] for row in con.execute("PRAGMA integrity_check")]
+            cases = int(con.execute("SELECT count(*) FROM cases").fetchone()[0])
+        finally:
+            con.close()
+    except sqlite3.Error as exc:
+        raise LedgerUnavailable(f"备份副本无法读取，未写入 {target}：{_words(exc)}") from None
+    if verdict != ["ok"]:
+        raise LedgerUnavailable(
+            f"备份副本未通过完整性检查，未写入 {target}：{'；'.join(verdict[:5])}。"
+            "账本本身可能已损坏，请运行 xinfang verify。"
+        )
+    return cases
+
+
+def _fsync(path: Path) -> None:
+    with path.open("rb") as handle:
+        os.fsync(handle.fileno())
+
+
+def _install(staged: Path, target: Path, *, force: bool) -> None:
+    """Give the checked copy the target's name; without `force` never replace a file that
+    appeared meanwhile (a hard link fails if the name is taken)."""
+    try:
+        if force:
+            os.replace(staged, target)
+        else:
+            try:
+                os.link(staged, target)
+            except FileExistsError:
+                raise InputError(
+                    f"备份文件 {target} 已存在，未覆盖；确需覆盖请加 --force。"
+                ) from None
+            except OSError:
+                # a file system without hard links: check, then rename
+                if target.exists():
+                    raise InputError(
+                        f"备份文件 {target} 已存在，未覆盖；确需覆盖请加 --force。"
+                    ) from None
+                os.replace(staged, target)
+            else:
+                staged.unlink()
+    except OSError as exc:
+        raise FileFormatError(f"无法写入备份文件 {target}：{exc.strerror}") from None
+    try:
+        fd = os.open(target.parent, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)  # the new name survives a power cut too
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
+
+
+_SQLITE_WORDS = (
+    ("file is not a database", "文件已损坏，或不是 xinfang 账本"),
+    ("database disk image is malformed", "账本文件已损坏"),
+    ("database is locked", "账本正忙，请稍后重试"),
+    ("unable to open database file", "无法打开账本文件，请检查路径和权限"),
+    ("disk i/o error", "磁盘读写出错"),
+    ("database or disk is full", "磁盘已满"),
+)
+
+
+def _words(exc: sqlite3.Error) -> str:
+    detail = str(exc)
+    for needle, words in _SQLITE_WORDS:
+        if needle in detail.lower():
+            return f"{words}（{detail}）"
+    return detail
+
+
+def human_size(size: int) -> str:
+    """812 字节, 48.0 KB, 1.2 MB."""
+    if size < 1024:
+        return f"{size} 字节"
+    value, unit = size / 1024, "KB"
+    for bigger in ("MB", "GB"):
+        if value < 1024:
+            break
+        value, unit = value / 1024, bigger
+    return f"{value:.1f} {unit}"
