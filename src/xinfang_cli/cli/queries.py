@@ -306,7 +306,9 @@ def history(
             line = _change_line(ledger, case, field, old, new)
             if line:
                 out.print(f"    {_escape(line)}")
-        if event.reason:
+        # extend and reject carry their reason as a field already; say it once
+        said = {str(new) for _old, new in changes.values()}
+        if event.reason and event.reason not in said:
             out.print(f"    理由：{_escape(event.reason)}")
 
 
