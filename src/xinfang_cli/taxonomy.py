@@ -11,7 +11,7 @@ from __future__ import annotations
 import difflib
 import hashlib
 import tomllib
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 from importlib import resources
 from typing import Any
@@ -61,7 +61,6 @@ class Taxonomy:
     enums: dict[str, dict[str, str]]
     sensitive_words: tuple[str, ...]
     topic_words: tuple[str, ...]
-    _lookup: dict[str, dict[str, str]] = field(default_factory=dict, repr=False, compare=False)
 
     @property
     def sha256(self) -> str:
