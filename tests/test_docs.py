@@ -48,3 +48,16 @@ def test_every_command_and_option_has_chinese_help() -> None:
 def test_readme_starts_with_the_two_quick_start_commands() -> None:
     head = README[: README.index("## 账本在哪里")]
     assert "make demo" in head and "make test" in head
+
+
+def test_the_readme_shows_the_sample_datas_real_2025_report(xf, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    monkeypatch.setenv("COLUMNS", "100")
+    sample = Path(__file__).parent.parent / "sample_data" / "cases.csv"
+    assert xf("import", str(sample)).exit_code == 0
+    r = xf("report", "annual", "--year", "2025", "--as-of", "2026-01-31")
+    assert r.exit_code == 0
+    assert r.stdout.rstrip() in README, "README's sample annual report is out of date"
+    md = xf("report", "annual", "--year", "2025", "--as-of", "2026-01-31", "--markdown").stdout
+    first = md.splitlines()[0]
+    assert first in README
+    assert first.startswith("全年共受理信访事项327件(次)，同比下降18.7%；初信初访一次性办结率92.3%")
