@@ -531,6 +531,8 @@ def normalize_number(text: str) -> str:
 
 def find_case(session: Session, number: str) -> Case:
     wanted = normalize_number(number)
+    if not wanted:
+        raise InputError("请给出案件编号，如 XF2025-0001。")
     case = session.exec(select(Case).where(func.upper(Case.number) == wanted)).first()
     if case is None:
         raise NotFoundError(f"没有编号为 {number.strip()} 的案件。可用 xinfang list 查看案件编号。")
