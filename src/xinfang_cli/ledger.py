@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 from sqlalchemy import Engine, func, or_
 from sqlalchemy.exc import SQLAlchemyError
@@ -801,12 +801,54 @@ def rate(
 
 
 # --- what a case looks like as of a date ----------------------------------------------------
-def is_overdue(case: Case, as_of: date) -> bool:
-    if case.status == "registered":
-        return deadlines.is_overdue(case.accept_due, as_of)
-    if case.status == "handling" and case.due_on is not None:
-        return deadlines.is_overdue(case.due_on, as_of)
-    return False
+class Dated(Protocol):
+    """The dated steps of a case (a Case row, or the few columns a query loaded)."""
+
+    @property
+    def received_on(self) -> date: ...
+
+    @property
+    def accept_due(self) -> date: ...
+
+    @property
+    def accepted_on(self) -> date | None: ...
+
+    @property
+    def rejected_on(self) -> date | None: ...
+
+    @property
+    def closed_on(self) -> date | None: ...
+
+    @property
+    def handle_due(self) -> date | None: ...
+
+    @property
+    def extended_on(self) -> date | None: ...
+
+    @property
+    def due_on(self) -> date | None: ...
+
+
+def standing(case: Dated, as_of: date) -> tuple[str, date] | None:
+    """Which deadline the case was running against on `as_of` — ("accept", 受理期限) or
+    ("handle", 办结期限, with an extension only once it was granted) — or None when it was not
+    open then. A step dated after `as_of` has not happened yet (domain.md, "The figures")."""
+    if case.received_on > as_of:
+        return None
+    if case.rejected_on is not None and case.rejected_on <= as_of:
+        return None
+    if case.accepted_on is None or case.accepted_on > as_of:
+        return "accept", case.accept_due
+    if case.closed_on is not None and case.closed_on <= as_of:
+        return None
+    extended = case.extended_on is not None and case.extended_on <= as_of
+    due = case.due_on if extended else case.handle_due
+    return ("handle", due) if due is not None else None
+
+
+def is_overdue(case: Dated, as_of: date) -> bool:
+    running = standing(case, as_of)
+    return running is not None and deadlines.is_overdue(running[1], as_of)
 
 
 def current_due(case: Case) -> date | None:

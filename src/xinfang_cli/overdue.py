@@ -22,13 +22,14 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
+from sqlalchemy import or_
 from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
 
 from . import deadlines
 from .audit import AuditLog
 from .errors import InputError
-from .ledger import Ledger
+from .ledger import Ledger, standing
 from .models import Case, Event
 
 # Registered cases have no lead department yet: the petition office itself owes the decision.
@@ -230,6 +231,11 @@ class OpenCase:
     status: str
     received_on: date
     accept_due: date
+    accepted_on: date | None
+    rejected_on: date | None
+    closed_on: date | None
+    handle_due: date | None
+    extended_on: date | None
     due_on: date | None
     day_mode: str
     lead_dept: str | None
@@ -258,18 +264,29 @@ def open_near_due(session: Session, horizon: date) -> list[OpenCase]:
     return found
 
 
+def open_on(session: Session, as_of: date) -> list[OpenCase]:
+    """Cases that were open on a past `as_of` (received by then, not closed or rejected by then),
+    whatever happened to them since: the steps dated after `as_of` have not happened yet there.
+    Only a look back needs this; from today on the status columns already say it (open_near_due).
+    """
+    query = sa_select(*_OPEN_CASE_COLUMNS).where(
+        col(Case.received_on) <= as_of,
+        or_(col(Case.closed_on).is_(None), col(Case.closed_on) > as_of),
+        or_(col(Case.rejected_on).is_(None), col(Case.rejected_on) > as_of),
+    )
+    return [OpenCase(**row._mapping) for row in session.connection().execute(query)]
+
+
 def classify_case(
     ledger: Ledger, case: OpenCase | Case, *, as_of: date, warn_days: int
 ) -> Reminder | None:
-    """Whether the case is overdue, due within the window (in its own day mode), or neither."""
-    if case.status == "registered":
-        stage, due, late_kind = "accept", case.accept_due, ACCEPT_OVERDUE
-    elif case.status == "handling" and case.due_on is not None:
-        stage, due, late_kind = "handle", case.due_on, HANDLE_OVERDUE
-    else:
+    """Whether the case is overdue, due within the window (in its own day mode), or neither, as it
+    stood on `as_of`."""
+    running = standing(case, as_of)
+    if running is None:
         return None
-    if case.received_on > as_of:
-        return None  # not received yet on the as-of date
+    stage, due = running
+    late_kind = ACCEPT_OVERDUE if stage == "accept" else HANDLE_OVERDUE
     mode: deadlines.DayMode = "working" if case.day_mode == "working" else "calendar"
     if deadlines.is_overdue(due, as_of):
         kind = late_kind
@@ -286,7 +303,7 @@ def classify_case(
         days_overdue=deadlines.days_overdue(due, as_of),
         days_left=deadlines.days_left(due, as_of, mode=mode, calendar=ledger.calendar),
         day_mode=mode,
-        status=case.status,
+        status="registered" if stage == "accept" else "handling",
         received_on=case.received_on,
         lead_dept=case.lead_dept,
         leader=case.leader,
@@ -303,11 +320,18 @@ def collect(
     as_of: date,
     warn_days: int,
     dept: str | None = None,
+    look_back: bool = False,
 ) -> tuple[list[Reminder], list[Reminder]]:
-    """(overdue, due_soon) as of the date: most overdue first, then soonest due first."""
+    """(overdue, due_soon) as of the date: most overdue first, then soonest due first.
+    `look_back`: `as_of` is before today, so cases closed since may have been open then."""
     overdue: list[Reminder] = []
     due_soon: list[Reminder] = []
-    for case in open_near_due(session, window_end(ledger, as_of, warn_days)):
+    cases = (
+        open_on(session, as_of)
+        if look_back
+        else open_near_due(session, window_end(ledger, as_of, warn_days))
+    )
+    for case in cases:
         item = classify_case(ledger, case, as_of=as_of, warn_days=warn_days)
         if item is None:
             continue
@@ -371,6 +395,7 @@ def check(
     warn_days: int | None = None,
     dept: str | None = None,
     new_only: bool = False,
+    today: date | None = None,
 ) -> OverdueReport:
     """The morning check. `warn_days` None: the taxonomy's; `dept`: an already resolved name.
 
@@ -378,17 +403,20 @@ def check(
     same transaction as the read, so two overlapping runs cannot both announce a case.
     """
     window = ledger.taxonomy.warn_days if warn_days is None else warn_days
+    look_back = today is not None and as_of < today
     if window < 0:
         raise InputError(f"预警天数不能为负数（现为 {window}）。")
     report = OverdueReport(as_of=as_of, warn_days=window, dept=dept, new_only=new_only)
     if not new_only:
         with ledger.reading() as session:
             report.overdue, report.due_soon = collect(
-                ledger, session, as_of=as_of, warn_days=window, dept=dept
+                ledger, session, as_of=as_of, warn_days=window, dept=dept, look_back=look_back
             )
         return report
     with ledger.transaction() as (session, log):
-        overdue, due_soon = collect(ledger, session, as_of=as_of, warn_days=window, dept=dept)
+        overdue, due_soon = collect(
+            ledger, session, as_of=as_of, warn_days=window, dept=dept, look_back=look_back
+        )
         seen = announced(session, (r.number for r in overdue + due_soon), as_of=as_of)
         report.overdue = [r for r in overdue if r.key not in seen]
         report.due_soon = [r for r in due_soon if r.key not in seen]

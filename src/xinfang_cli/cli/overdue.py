@@ -64,7 +64,9 @@ def overdue(
     ledger = open_ledger(ctx, write=False)
     try:
         wanted = resolve_department(ledger, dept) if dept is not None else None
-        report = check(ledger, as_of=when, warn_days=window, dept=wanted, new_only=new_only)
+        report = check(
+            ledger, as_of=when, warn_days=window, dept=wanted, new_only=new_only, today=today()
+        )
     finally:
         ledger.engine.dispose()
     if report.empty:
