@@ -833,3 +833,31 @@ def test_due_soon_counts_working_days_in_working_mode(
             "rules": ["due_soon"],
         }
     ]
+
+
+def test_a_petitioner_linked_through_different_keys_is_one_petitioner(
+    xf: Callable[..., Any],
+) -> None:
+    """A and B share a phone, A and C a name and unit: three cases of one person in 90 days."""
+    for args in (
+        (
+            "--name",
+            "张三",
+            "--unit",
+            "计算机学院",
+            "--phone",
+            "13800138000",
+            "--received",
+            "2025-03-02",
+        ),
+        ("--anonymous", "--phone", "13800138000", "--received", "2025-03-05"),
+        ("--name", "张三", "--unit", "计算机学院", "--received", "2025-03-09"),
+    ):
+        r = xf("add", "--channel", "来电", "--summary", "食堂排队时间长", *args)
+        assert r.exit_code == 0, r.stderr
+    data = json.loads(
+        xf("report", "monthly", "--month", "2025-03", "--as-of", "2025-03-31", "--json").stdout
+    )
+    frequent = [a for a in data["alerts"] if "90天内信访3次" in a["reason"]]
+    assert len(frequent) == 1 and frequent[0]["level"] == "orange"
+    assert "XF2025-0001、XF2025-0002、XF2025-0003" in frequent[0]["reason"]

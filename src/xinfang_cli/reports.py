@@ -36,6 +36,7 @@ from sqlalchemy import (
     or_,
     select,
     true,
+    tuple_,
 )
 from sqlalchemy.exc import SQLAlchemyError
 
@@ -682,22 +683,19 @@ def _frequent_petitioners(
     end = window.end
     start = end - timedelta(days=settings.petitioner_window_days - 1)
     in_window = _received(start, end)
-    keys: list[tuple[Any, ...]] = [(C.phone,), (C.id_number,), (C.name, C.unit)]
-    matches: list[ColumnElement[bool]] = []
-    for columns in keys:
-        query = (
+    # A case can belong to a petitioner's group only if it shares some key with another case in
+    # the window; which cases form one petitioner (and how many) is settled below, across keys.
+    shared: list[ColumnElement[bool]] = []
+    for columns in ((C.phone,), (C.id_number,), (C.name, C.unit)):
+        repeated = (
             select(*columns)
             .where(in_window, *[c.is_not(None) for c in columns], *[c != "" for c in columns])
             .group_by(*columns)
-            .having(
-                func.count() >= settings.petitioner_cases,
-                func.max(C.received_on) >= window.start,
-            )
+            .having(func.count() >= 2)
         )
-        for values in conn.execute(query):
-            matches.append(and_(*[c == v for c, v in zip(columns, values, strict=True)]))
-    if not matches:
-        return []
+        target = columns[0] if len(columns) == 1 else tuple_(*columns)
+        shared.append(target.in_(repeated))
+
     members = (
         conn.execute(
             select(
@@ -710,7 +708,7 @@ def _frequent_petitioners(
                 C.summary,
                 C.confidential,
             )
-            .where(in_window, or_(*matches))
+            .where(in_window, or_(*shared))
             .order_by(C.received_on, C.number)
         )
         .mappings()
