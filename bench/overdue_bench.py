@@ -14,6 +14,7 @@ target is missed.
 from __future__ import annotations
 
 import argparse
+import os
 import random
 import sqlite3
 import statistics
@@ -190,8 +191,10 @@ def cli_command(path: Path) -> list[str]:
 
 
 def run_cli(path: Path) -> None:
+    # As cron runs it: the check is for today, so pin today to the as-of date of the generated data.
+    env = {**os.environ, "XINFANG_TODAY": AS_OF.isoformat()}
     result = subprocess.run(
-        cli_command(path), stdin=subprocess.DEVNULL, capture_output=True, check=False
+        cli_command(path), stdin=subprocess.DEVNULL, capture_output=True, check=False, env=env
     )
     if result.returncode not in (0, 1):
         raise SystemExit(f"overdue failed ({result.returncode}): {result.stderr.decode()}")
@@ -216,7 +219,7 @@ def interleaved(fns: dict[int, Callable[[], object]], reps: int, warmup: int) ->
 def describe(path: Path) -> dict[str, Any]:
     ledger = open_ledger(str(path), actor="bench", create=False)
     try:
-        report = check(ledger, as_of=AS_OF)
+        report = check(ledger, as_of=AS_OF, today=AS_OF)
         horizon = window_end(ledger, AS_OF, ledger.taxonomy.warn_days)
         with ledger.reading() as session:
             loaded = len(open_near_due(session, horizon))
@@ -262,7 +265,10 @@ def main() -> int:
         ledgers = {t: open_ledger(str(p), actor="bench", create=False) for t, p in paths.items()}
         try:
             service = interleaved(
-                {t: (lambda led=led: check(led, as_of=AS_OF)) for t, led in ledgers.items()},
+                {
+                    t: (lambda led=led: check(led, as_of=AS_OF, today=AS_OF))
+                    for t, led in ledgers.items()
+                },
                 args.reps,
                 warmup=3,
             )
@@ -273,7 +279,7 @@ def main() -> int:
         def open_and_check(path: Path) -> None:
             fresh = open_ledger(str(path), actor="bench", create=False)
             try:
-                check(fresh, as_of=AS_OF)
+                check(fresh, as_of=AS_OF, today=AS_OF)
             finally:
                 fresh.engine.dispose()
 
