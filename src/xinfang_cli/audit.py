@@ -10,12 +10,15 @@ from __future__ import annotations
 import hashlib
 import json
 from datetime import UTC, date, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import text
 from sqlmodel import Session, col, select
 
 from .models import Event
+
+if TYPE_CHECKING:
+    from .taxonomy import Taxonomy
 
 GENESIS = "0" * 64
 
@@ -83,6 +86,48 @@ FIELD_LABELS = {
     "due": "期限",
     "as_of": "检查日期",
 }
+
+
+def describe_value(
+    field: str, value: Any, *, taxonomy: Taxonomy | None, hide_name: bool = True
+) -> str:
+    """A value recorded for a case field, as `history` and `verify` show it: Chinese labels,
+    是/否, 元, 天 — and personal data masked (the name only when `hide_name`)."""
+    from .ledger import format_yuan
+    from .models import STATUS_LABELS
+    from .privacy import mask_id_number, mask_name, mask_phone
+    from .taxonomy import FIELD_ENUMS
+
+    if value is None or value == "":
+        return "（空）"
+    if field == "phone":
+        return mask_phone(str(value))
+    if field == "id_number":
+        return mask_id_number(str(value))
+    if field == "name" and hide_name:
+        return mask_name(str(value))
+    if isinstance(value, bool):
+        return "是" if value else "否"
+    if field == "status":
+        return STATUS_LABELS.get(str(value), str(value))
+    if field == "aid_fen" and isinstance(value, int):
+        return format_yuan(value) + " 元"
+    if field in ("accept_days", "handle_days", "extend_max_days", "extended_days"):
+        return f"{value} 天"
+    if field == "day_mode":
+        return {"working": "工作日", "calendar": "自然日"}.get(str(value), str(value))
+    if field == "kind":  # a 督办提醒 (overdue --new) event
+        from .overdue import KIND_LABELS
+
+        return KIND_LABELS.get(str(value), str(value))
+    if taxonomy is not None and isinstance(value, str):
+        if field in FIELD_ENUMS:
+            return taxonomy.label(FIELD_ENUMS[field], value)
+        if field == "category":
+            return taxonomy.category_name(value)
+        if field == "group_key":
+            return taxonomy.group_name(value)
+    return str(_plain(value))
 
 
 def utc_now() -> str:

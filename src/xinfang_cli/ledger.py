@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any
 
 from sqlalchemy import Engine, func, or_
 from sqlalchemy.exc import SQLAlchemyError
@@ -60,7 +60,7 @@ class Ledger:
                 raise
             except SQLAlchemyError as exc:
                 session.rollback()
-                raise LedgerUnavailable(f"写入账本失败：{_db_message(exc)}") from exc
+                raise LedgerUnavailable(f"写入账本失败：{explain(exc)}") from exc
 
     @contextmanager
     def reading(self) -> Iterator[Session]:
@@ -68,16 +68,12 @@ class Ledger:
             try:
                 yield session
             except SQLAlchemyError as exc:
-                raise LedgerUnavailable(f"读取账本失败：{_db_message(exc)}") from exc
+                raise LedgerUnavailable(f"读取账本失败：{explain(exc)}") from exc
 
     def due(self, start: date, days: int, case: Case | None = None) -> date:
         mode = case.day_mode if case else self.taxonomy.day_mode
         roll = case.roll_over if case else self.taxonomy.roll_over
         return deadlines.due_date(start, days, mode=mode, roll_over=roll, calendar=self.calendar)  # type: ignore[arg-type]
-
-
-def _db_message(exc: SQLAlchemyError) -> str:
-    return explain(exc)
 
 
 def open_ledger(
@@ -105,7 +101,7 @@ def open_ledger(
                 taxonomy = parse_taxonomy(row.source)
     except SQLAlchemyError as exc:
         engine.dispose()
-        raise LedgerUnavailable(f"无法读取账本 {describe(url)}：{_db_message(exc)}") from exc
+        raise LedgerUnavailable(f"无法读取账本 {describe(url)}：{explain(exc)}") from exc
     return Ledger(engine=engine, url=url, actor=actor, taxonomy=taxonomy, created=created)
 
 
@@ -801,56 +797,6 @@ def rate(
 
 
 # --- what a case looks like as of a date ----------------------------------------------------
-class Dated(Protocol):
-    """The dated steps of a case (a Case row, or the few columns a query loaded)."""
-
-    @property
-    def received_on(self) -> date: ...
-
-    @property
-    def accept_due(self) -> date: ...
-
-    @property
-    def accepted_on(self) -> date | None: ...
-
-    @property
-    def rejected_on(self) -> date | None: ...
-
-    @property
-    def closed_on(self) -> date | None: ...
-
-    @property
-    def handle_due(self) -> date | None: ...
-
-    @property
-    def extended_on(self) -> date | None: ...
-
-    @property
-    def due_on(self) -> date | None: ...
-
-
-def standing(case: Dated, as_of: date) -> tuple[str, date] | None:
-    """Which deadline the case was running against on `as_of` — ("accept", 受理期限) or
-    ("handle", 办结期限, with an extension only once it was granted) — or None when it was not
-    open then. A step dated after `as_of` has not happened yet (domain.md, "The figures")."""
-    if case.received_on > as_of:
-        return None
-    if case.rejected_on is not None and case.rejected_on <= as_of:
-        return None
-    if case.accepted_on is None or case.accepted_on > as_of:
-        return "accept", case.accept_due
-    if case.closed_on is not None and case.closed_on <= as_of:
-        return None
-    extended = case.extended_on is not None and case.extended_on <= as_of
-    due = case.due_on if extended else case.handle_due
-    return ("handle", due) if due is not None else None
-
-
-def is_overdue(case: Dated, as_of: date) -> bool:
-    running = standing(case, as_of)
-    return running is not None and deadlines.is_overdue(running[1], as_of)
-
-
 def current_due(case: Case) -> date | None:
     """The deadline the case is running against now: acceptance or handling."""
     if case.status == "registered":

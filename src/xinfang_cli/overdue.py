@@ -29,8 +29,9 @@ from sqlmodel import Session, col, select
 from . import deadlines
 from .audit import AuditLog
 from .errors import InputError
-from .ledger import Ledger, standing
+from .ledger import Ledger
 from .models import Case, Event
+from .standing import standing
 
 # Registered cases have no lead department yet: the petition office itself owes the decision.
 PENDING_GROUP = "信访办（待受理）"

@@ -12,12 +12,13 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, case, false, not_, or_
+from sqlalchemy import ColumnElement, and_, false, or_
 from sqlmodel import Session, col, select
 
-from .ledger import Ledger, current_due, format_yuan, is_overdue
+from .ledger import Ledger, current_due, format_yuan
 from .models import Case, CoDepartment
 from .privacy import mask_id_number, mask_name, mask_phone
+from .standing import AsOf, is_overdue
 from .taxonomy import Taxonomy
 
 # (key, Chinese header) in the order files are written.
@@ -148,14 +149,8 @@ def case_record(
 def labelled(record: dict[str, Any], tax: Taxonomy) -> dict[str, str]:
     """A JSON record turned into the text people read in a file: Chinese labels, 是/否, 、lists."""
     from .models import STATUS_LABELS
+    from .taxonomy import FIELD_ENUMS as enum_kind
 
-    enum_kind = {
-        "channel": "channels",
-        "identity": "identities",
-        "nature": "natures",
-        "outcome": "outcomes",
-        "rating": "ratings",
-    }
     out: dict[str, str] = {}
     for key, value in record.items():
         if value is None:
@@ -231,7 +226,8 @@ def filter_conditions(ledger: Ledger, flt: CaseFilter) -> list[ColumnElement[boo
     if flt.received_to:
         conditions.append(col(Case.received_on) <= flt.received_to)
     if flt.overdue:
-        conditions.append(overdue_as_of(flt.as_of or date.today()))
+        as_of = flt.as_of or date.today()
+        conditions.append(and_(col(Case.received_on) <= as_of, AsOf(as_of).overdue))
     if flt.text:
         # What the clerk typed is text, not a pattern: "%" and "_" match only themselves.
         typed = flt.text.strip().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
@@ -260,26 +256,6 @@ def filter_conditions(ledger: Ledger, flt: CaseFilter) -> list[ColumnElement[boo
                 matches.append(col(column) == validate(flt.text))
         conditions.append(or_(*matches))
     return conditions
-
-
-def overdue_as_of(as_of: date) -> ColumnElement[bool]:
-    """Open and past its running deadline on `as_of`, steps dated later not yet taken — the SQL
-    twin of ledger.standing()."""
-
-    def not_by(column: Any) -> ColumnElement[bool]:
-        return or_(col(column).is_(None), col(column) > as_of)
-
-    accepted = and_(col(Case.accepted_on).is_not(None), col(Case.accepted_on) <= as_of)
-    extended = and_(col(Case.extended_on).is_not(None), col(Case.extended_on) <= as_of)
-    handle_due = case((extended, col(Case.due_on)), else_=col(Case.handle_due))
-    return and_(
-        col(Case.received_on) <= as_of,
-        not_by(Case.rejected_on),
-        or_(
-            and_(not_(accepted), col(Case.accept_due) < as_of),
-            and_(accepted, not_by(Case.closed_on), handle_due < as_of),
-        ),
-    )
 
 
 def select_cases(session: Session, ledger: Ledger, flt: CaseFilter) -> list[Case]:

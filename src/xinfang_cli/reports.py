@@ -43,6 +43,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from . import deadlines, risk
 from .errors import InputError, LedgerUnavailable
 from .models import Case
+from .standing import AsOf
 
 if TYPE_CHECKING:
     from .ledger import Ledger
@@ -138,60 +139,6 @@ def check_month(year: int, month: int, as_of: date) -> None:
 
 
 # --- a case as of a date, in SQL ----------------------------------------------------------
-def _happened(column: Any, on: date) -> ColumnElement[bool]:
-    # `x IS NOT NULL AND x <= :on` is never NULL, so NOT(...) of it is safe.
-    return and_(column.is_not(None), column <= on)
-
-
-class AsOf:
-    """SQL expressions for where each case stands at the end of the day `on`."""
-
-    def __init__(self, on: date) -> None:
-        self.on = on
-        self.accepted = _happened(C.accepted_on, on)
-        self.rejected = _happened(C.rejected_on, on)
-        self.closed = _happened(C.closed_on, on)
-        # An extension dated after `on` has not been granted yet: the original due date stands.
-        self.extended = _happened(C.extended_on, on)
-        self.not_accepted = and_(self.rejected, not_(self.closed))
-        self.handling = and_(self.accepted, not_(self.closed), not_(self.rejected))
-        self.registered = and_(not_(self.accepted), not_(self.rejected), not_(self.closed))
-        self.open = or_(self.handling, self.registered)
-        # Implied by `open`, but written so SQLite can answer it from the closed_on index
-        # instead of reading every case ever received.
-        self.maybe_open = or_(C.closed_on.is_(None), C.closed_on > on)
-        self.handling_due = case((self.extended, C.due_on), else_=C.handle_due)
-        self.due = case((self.registered, C.accept_due), else_=self.handling_due)
-        self.overdue = or_(
-            and_(self.registered, C.accept_due < on),
-            and_(self.handling, self.handling_due < on),
-        )
-        self.decided = or_(self.accepted, self.rejected)
-        decided_on = case((self.accepted, C.accepted_on), else_=C.rejected_on)
-        self.decided_in_time = and_(self.decided, decided_on <= C.accept_due)
-        self.closed_on_time = and_(self.closed, C.closed_on <= self.handling_due)
-        # A rating entered without a date counts from the closing date (domain.md).
-        self.rated = and_(
-            self.closed, C.rating.is_not(None), func.coalesce(C.rated_on, C.closed_on) <= on
-        )
-
-    def due_soon(self, warn_days: int, calendar: deadlines.WorkCalendar) -> ColumnElement[bool]:
-        """Open, not overdue, due within the warning window — deadlines.in_warning_window in SQL.
-
-        in_warning_window(due, on, w) ⇔ on ≤ due ≤ due_date(on, w, mode): the right bound is one
-        date per day-counting mode, computed once here, so each case is compared in SQL.
-        """
-        bounds = {
-            mode: deadlines.due_date(self.on, warn_days, mode=mode, calendar=calendar)
-            for mode in deadlines.DAY_MODES
-        }
-        within = or_(
-            and_(C.day_mode == "working", self.due <= bounds["working"]),
-            and_(C.day_mode != "working", self.due <= bounds["calendar"]),
-        )
-        return and_(self.open, self.due >= self.on, within)
-
-
 def _n(condition: ColumnElement[bool]) -> Any:
     """COUNT of the rows meeting `condition` (0, never NULL, on no rows)."""
     return func.coalesce(func.sum(case((condition, 1), else_=0)), 0)

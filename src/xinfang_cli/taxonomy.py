@@ -27,6 +27,15 @@ ENUM_KINDS: dict[str, str] = {
     "ratings": "满意度",
 }
 
+# The case fields that hold a value of one of those enumerations, and which one.
+FIELD_ENUMS: dict[str, str] = {
+    "channel": "channels",
+    "identity": "identities",
+    "nature": "natures",
+    "outcome": "outcomes",
+    "rating": "ratings",
+}
+
 
 @dataclass(frozen=True)
 class Category:

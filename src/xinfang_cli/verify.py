@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, NamedTuple, cast
@@ -31,10 +31,10 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.types import NullType
 from sqlmodel import col
 
-from .audit import ACTION_LABELS, FIELD_LABELS, GENESIS, seal
+from .audit import ACTION_LABELS, FIELD_LABELS, GENESIS, describe_value, seal
 from .db import describe, explain, open_engine
 from .errors import LedgerUnavailable
-from .models import STATUS_LABELS, Case, CoDepartment, Event, TaxonomyVersion
+from .models import Case, CoDepartment, Event, TaxonomyVersion
 from .taxonomy import Taxonomy
 
 # Events that change no case: who looked at personal data, and reminders sent.
@@ -48,14 +48,6 @@ CO_DEPTS_SEPARATOR = "、"
 CHUNK = 500  # cases per round trip; also bounds the parameters of each IN (…)
 STREAM_BATCH = 2000  # events fetched per batch while walking the chain
 MAX_KEPT = 1000  # problems kept in full; beyond that only counted
-
-_ENUM_KINDS = {
-    "channel": "channels",
-    "identity": "identities",
-    "nature": "natures",
-    "outcome": "outcomes",
-    "rating": "ratings",
-}
 
 
 # --- the result -----------------------------------------------------------------------------
@@ -537,34 +529,5 @@ class _Labels:
     def show(self, name: str, value: Any) -> str:
         if value is EMPTY or value is None or value == "":
             return "（空）"
-        return f"“{self._word(name, value)}”"
-
-    def _word(self, name: str, value: Any) -> str:
-        from .privacy import mask_id_number, mask_name, mask_phone
-
-        masks: dict[str, Callable[[str], str]] = {
-            "name": mask_name,
-            "phone": mask_phone,
-            "id_number": mask_id_number,
-        }
-        if name in masks:
-            return masks[name](str(value))  # verify's output never reveals personal data
-        if name == "status":
-            return STATUS_LABELS.get(str(value), str(value))
-        if name == "aid_fen" and isinstance(value, int) and not isinstance(value, bool):
-            from .ledger import format_yuan
-
-            return format_yuan(value) + " 元"
-        if name in ("bypass", "confidential", "roll_over"):
-            return {True: "是", False: "否"}.get(value, str(value))
-        tax = self.taxonomy()
-        if tax is not None and isinstance(value, str):
-            if name in _ENUM_KINDS:
-                return tax.label(_ENUM_KINDS[name], value)
-            if name == "category":
-                return tax.category_name(value)
-            if name == "group_key":
-                return tax.group_name(value)
-        if name == "day_mode":
-            return {"working": "工作日", "calendar": "自然日"}.get(str(value), str(value))
-        return str(_plain(value))
+        # verify's output never reveals personal data, not even of a case that is not confidential
+        return f"“{describe_value(name, value, taxonomy=self.taxonomy())}”"

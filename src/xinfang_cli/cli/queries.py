@@ -323,50 +323,10 @@ def _local_time(stamp: str) -> str:
 
 
 def _change_line(ledger: "Ledger", case: "Case", field: str, old: Any, new: Any) -> str:
-    from ..audit import FIELD_LABELS
-    from ..ledger import format_yuan
-    from ..models import STATUS_LABELS
-    from ..privacy import mask_id_number, mask_name, mask_phone
-
-    tax = ledger.taxonomy
-    enum_kind = {
-        "channel": "channels",
-        "identity": "identities",
-        "nature": "natures",
-        "outcome": "outcomes",
-        "rating": "ratings",
-    }
+    from ..audit import FIELD_LABELS, describe_value
 
     def show(value: Any) -> str:
-        if value is None or value == "":
-            return "（空）"
-        if field == "phone":
-            return mask_phone(value)
-        if field == "id_number":
-            return mask_id_number(value)
-        if field == "name" and case.confidential:
-            return mask_name(value)
-        if field in enum_kind:
-            return tax.label(enum_kind[field], value)
-        if field == "category":
-            return tax.category_name(value)
-        if field == "group_key":
-            return tax.group_name(value)
-        if field == "status":
-            return STATUS_LABELS.get(value, value)
-        if field == "aid_fen":
-            return format_yuan(value) + " 元"
-        if field in ("accept_days", "handle_days", "extend_max_days", "extended_days"):
-            return f"{value} 天"
-        if field == "day_mode":
-            return "工作日" if value == "working" else "自然日"
-        if field == "kind":  # a 督办提醒 (overdue --new) event
-            from ..overdue import KIND_LABELS
-
-            return KIND_LABELS.get(value, value)
-        if isinstance(value, bool):
-            return "是" if value else "否"
-        return str(value)
+        return describe_value(field, value, taxonomy=ledger.taxonomy, hide_name=case.confidential)
 
     label = FIELD_LABELS.get(field, field)
     if old is None:

@@ -1,0 +1,125 @@
+"""Where a case stands on a date — which deadline it is running against, if it is open at all.
+
+A step dated after the date has not happened yet (domain.md, "The figures"), so a past date sees
+the case as it was then. The rule is written twice, once per place it runs, and only here:
+`standing()` for one case in Python (list, overdue), `AsOf` as SQL expressions for aggregates and
+filters over many cases (reports, `list --overdue`).
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any, Protocol
+
+from sqlalchemy import ColumnElement, and_, case, func, not_, or_
+
+from . import deadlines
+from .models import Case
+
+CASE = (Case.__table__).c  # type: ignore[attr-defined]
+
+
+class Dated(Protocol):
+    """The dated steps of a case (a Case row, or the few columns a query loaded)."""
+
+    @property
+    def received_on(self) -> date: ...
+
+    @property
+    def accept_due(self) -> date: ...
+
+    @property
+    def accepted_on(self) -> date | None: ...
+
+    @property
+    def rejected_on(self) -> date | None: ...
+
+    @property
+    def closed_on(self) -> date | None: ...
+
+    @property
+    def handle_due(self) -> date | None: ...
+
+    @property
+    def extended_on(self) -> date | None: ...
+
+    @property
+    def due_on(self) -> date | None: ...
+
+
+def standing(case: Dated, as_of: date) -> tuple[str, date] | None:
+    """Which deadline the case was running against on `as_of` — ("accept", 受理期限) or
+    ("handle", 办结期限, with an extension only once it was granted) — or None when it was not
+    open then. A step dated after `as_of` has not happened yet (domain.md, "The figures")."""
+    if case.received_on > as_of:
+        return None
+    if case.rejected_on is not None and case.rejected_on <= as_of:
+        return None
+    if case.accepted_on is None or case.accepted_on > as_of:
+        return "accept", case.accept_due
+    if case.closed_on is not None and case.closed_on <= as_of:
+        return None
+    extended = case.extended_on is not None and case.extended_on <= as_of
+    due = case.due_on if extended else case.handle_due
+    return ("handle", due) if due is not None else None
+
+
+def is_overdue(case: Dated, as_of: date) -> bool:
+    running = standing(case, as_of)
+    return running is not None and deadlines.is_overdue(running[1], as_of)
+
+
+def _happened(column: Any, on: date) -> ColumnElement[bool]:
+    # `x IS NOT NULL AND x <= :on` is never NULL, so NOT(...) of it is safe.
+    return and_(column.is_not(None), column <= on)
+
+
+class AsOf:
+    """SQL expressions for where each case stands at the end of the day `on`."""
+
+    def __init__(self, on: date) -> None:
+        self.on = on
+        self.accepted = _happened(CASE.accepted_on, on)
+        self.rejected = _happened(CASE.rejected_on, on)
+        self.closed = _happened(CASE.closed_on, on)
+        # An extension dated after `on` has not been granted yet: the original due date stands.
+        self.extended = _happened(CASE.extended_on, on)
+        self.not_accepted = and_(self.rejected, not_(self.closed))
+        self.handling = and_(self.accepted, not_(self.closed), not_(self.rejected))
+        self.registered = and_(not_(self.accepted), not_(self.rejected), not_(self.closed))
+        self.open = or_(self.handling, self.registered)
+        # Implied by `open`, but written so SQLite can answer it from the closed_on index
+        # instead of reading every case ever received.
+        self.maybe_open = or_(CASE.closed_on.is_(None), CASE.closed_on > on)
+        self.handling_due = case((self.extended, CASE.due_on), else_=CASE.handle_due)
+        self.due = case((self.registered, CASE.accept_due), else_=self.handling_due)
+        self.overdue = or_(
+            and_(self.registered, CASE.accept_due < on),
+            and_(self.handling, self.handling_due < on),
+        )
+        self.decided = or_(self.accepted, self.rejected)
+        decided_on = case((self.accepted, CASE.accepted_on), else_=CASE.rejected_on)
+        self.decided_in_time = and_(self.decided, decided_on <= CASE.accept_due)
+        self.closed_on_time = and_(self.closed, CASE.closed_on <= self.handling_due)
+        # A rating entered without a date counts from the closing date (domain.md).
+        self.rated = and_(
+            self.closed,
+            CASE.rating.is_not(None),
+            func.coalesce(CASE.rated_on, CASE.closed_on) <= on,
+        )
+
+    def due_soon(self, warn_days: int, calendar: deadlines.WorkCalendar) -> ColumnElement[bool]:
+        """Open, not overdue, due within the warning window — deadlines.in_warning_window in SQL.
+
+        in_warning_window(due, on, w) ⇔ on ≤ due ≤ due_date(on, w, mode): the right bound is one
+        date per day-counting mode, computed once here, so each case is compared in SQL.
+        """
+        bounds = {
+            mode: deadlines.due_date(self.on, warn_days, mode=mode, calendar=calendar)
+            for mode in deadlines.DAY_MODES
+        }
+        within = or_(
+            and_(CASE.day_mode == "working", self.due <= bounds["working"]),
+            and_(CASE.day_mode != "working", self.due <= bounds["calendar"]),
+        )
+        return and_(self.open, self.due >= self.on, within)
