@@ -47,8 +47,8 @@ test: lint
 bench: install
 	$(BIN)/python bench/overdue_bench.py
 
-sample-data:
-	$(PY) sample_data/generate.py
+sample-data: install
+	$(BIN)/python sample_data/generate.py
 
 clean:
 	rm -rf $(DEMO) .pytest_cache .mypy_cache .ruff_cache .hypothesis

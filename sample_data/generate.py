@@ -21,8 +21,9 @@ family-emergency aids totalling 120,000.00 yuan, two 依法处理 cases, and the
 As of 2025-12-31 every 2024 case is finished, recent December 2025 cases are
 still open, and five October 2025 cases are past their 60-day due date.
 
-Everything is derived from ``random.Random(20251231)`` and the standard library
-only, so the output is identical on every run.  Before writing, the script
+Everything is derived from ``random.Random(20251231)``, so the output is identical on every
+run; the columns are the ledger's own (``xinfang_cli.records.CASE_COLUMNS``), so run it with
+the project installed (``make sample-data``).  Before writing, the script
 re-reads its own rows and asserts every consistency rule the importer enforces
 (dates real and ordered, acceptance xor rejection, extension limits, ratings
 and aid only on closed cases, repeats pointing to earlier rows, valid phone
@@ -30,7 +31,7 @@ and ID numbers, ...) and the target figures; then it prints a per-year summary.
 
 Usage::
 
-    python3 sample_data/generate.py
+    make sample-data        # .venv/bin/python sample_data/generate.py
 """
 
 from __future__ import annotations
@@ -45,6 +46,8 @@ from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 from random import Random
+
+from xinfang_cli.records import CASE_COLUMNS
 
 SEED = 20251231
 rng = Random(SEED)
@@ -178,41 +181,8 @@ OUTCOMES = {
 RATINGS = {"satisfied": "满意", "basic": "基本满意", "dissatisfied": "不满意"}
 REFERRALS = ["人民法院", "劳动人事争议仲裁委员会", "行政复议机关", "属地公安机关"]
 
-HEADERS = [
-    ("number", "编号"),
-    ("received_on", "信访日期"),
-    ("channel", "信访形式"),
-    ("name", "信访人"),
-    ("identity", "身份"),
-    ("unit", "单位"),
-    ("phone", "联系电话"),
-    ("id_number", "身份证号"),
-    ("persons", "人数"),
-    ("summary", "反映问题"),
-    ("content", "具体内容"),
-    ("nature", "性质"),
-    ("category", "事项类别"),
-    ("repeat_of", "原件编号"),
-    ("bypass", "越级"),
-    ("confidential", "保密"),
-    ("accepted_on", "受理日期"),
-    ("lead_dept", "主办单位"),
-    ("co_depts", "协办单位"),
-    ("leader", "包案领导"),
-    ("rejected_on", "不予受理日期"),
-    ("reject_reason", "不予受理理由"),
-    ("referral", "转办渠道"),
-    ("extended_days", "延期天数"),
-    ("extend_reason", "延期理由"),
-    ("extended_on", "延期日期"),
-    ("extend_approver", "延期批准人"),
-    ("closed_on", "办结日期"),
-    ("outcome", "办理结果类型"),
-    ("result", "办理结果"),
-    ("aid_yuan", "帮扶金额"),
-    ("rating", "满意度"),
-    ("rated_on", "评价日期"),
-]
+# The case-file columns, in the order the ledger exports them (contract.md "The case file").
+HEADERS = list(CASE_COLUMNS)
 H = dict(HEADERS)  # key -> Chinese header
 
 # --------------------------------------------------------------------------------------
