@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import json
 import sqlite3
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
 from typer.testing import CliRunner
@@ -26,6 +28,20 @@ class Run:
     exit_code: int
     stdout: str
     stderr: str
+
+
+def ok(run: Run) -> Run:
+    """The command succeeded (and never showed a traceback)."""
+    assert run.exit_code == 0, run.stderr
+    assert "Traceback" not in run.stdout + run.stderr
+    return run
+
+
+def show(xf: Callable[..., Run], number: str, *extra: str) -> dict[str, Any]:
+    """`show NUMBER --json` as a dict."""
+    data = json.loads(ok(xf("show", number, "--json", *extra)).stdout)
+    assert isinstance(data, dict)
+    return data
 
 
 @pytest.fixture

@@ -17,17 +17,12 @@ from pathlib import Path
 
 import pytest
 
-from conftest import Run, build_template, copy_ledger
+from conftest import Run, build_template, copy_ledger, ok
 
 Xf = Callable[..., Run]
 Snapshot = Callable[[], object]
 
 CHINESE = "错误："
-
-
-def ok(run: Run) -> Run:
-    assert run.exit_code == 0, run.stderr
-    return run
 
 
 def refused(run: Run, code: int, *parts: str) -> None:

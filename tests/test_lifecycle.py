@@ -14,11 +14,10 @@ import json
 import sqlite3
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 
 import pytest
 
-from conftest import Run, build_template, copy_ledger
+from conftest import Run, build_template, copy_ledger, ok, show
 
 Xf = Callable[..., Run]
 
@@ -60,23 +59,11 @@ CASE_FILE_KEYS = {
 DERIVED_KEYS = {"group", "status", "accept_due", "due_on", "overdue"}
 
 
-def ok(run: Run) -> Run:
-    assert run.exit_code == 0, run.stderr
-    assert "Traceback" not in run.stdout + run.stderr
-    return run
-
-
 def add(
     xf: Xf, *args: str, received: str = "2025-03-01", summary: str = "宿舍307水龙头漏水"
 ) -> str:
     r = ok(xf("add", "--received", received, "--channel", "来访", "--summary", summary, *args))
     return r.stdout.strip()
-
-
-def show(xf: Xf, number: str, *extra: str) -> dict[str, Any]:
-    data = json.loads(ok(xf("show", number, "--json", *extra)).stdout)
-    assert isinstance(data, dict)
-    return data
 
 
 def listed(xf: Xf, *filters: str) -> list[str]:

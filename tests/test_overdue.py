@@ -20,7 +20,7 @@ from typing import Any
 import pytest
 from sqlalchemy import event
 
-from conftest import Run
+from conftest import Run, ok
 from xinfang_cli.deadlines import WorkCalendar, due_date
 from xinfang_cli.ledger import open_ledger
 from xinfang_cli.overdue import check
@@ -51,11 +51,6 @@ def cron(
 def text(result: subprocess.CompletedProcess[bytes]) -> str:
     assert b"\x1b" not in result.stdout and b"\x1b" not in result.stderr, "ANSI escape in output"
     return result.stdout.decode("utf-8")  # strict: the Chinese must be real UTF-8
-
-
-def ok(r: Run) -> Run:
-    assert r.exit_code == 0, r.stderr
-    return r
 
 
 def add(xf: XF, received: str, summary: str, *extra: str, db: Path | None = None) -> str:

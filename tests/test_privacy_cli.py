@@ -11,18 +11,13 @@ from typing import Any
 
 import pytest
 
-from conftest import Run
+from conftest import Run, ok, show
 
 Xf = Callable[..., Run]
 Snapshot = Callable[[], object]
 
 PHONE, PHONE_MASKED = "13812345678", "138****5678"
 ID, ID_MASKED = "11010519491231002X", "110105********002X"
-
-
-def ok(run: Run) -> Run:
-    assert run.exit_code == 0, run.stderr
-    return run
 
 
 @pytest.fixture
@@ -65,12 +60,6 @@ def people(xf: Xf) -> Xf:
         )
     )
     return xf
-
-
-def show(xf: Xf, number: str, *extra: str) -> dict[str, Any]:
-    data = json.loads(ok(xf("show", number, "--json", *extra)).stdout)
-    assert isinstance(data, dict)
-    return data
 
 
 def events(xf: Xf, number: str) -> str:

@@ -7,30 +7,18 @@ import json
 import re
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 
 import pytest
 
-from conftest import Run
+from conftest import Run, ok, show
 
 Xf = Callable[..., Run]
 Snapshot = Callable[[], object]
 
 
-def ok(run: Run) -> Run:
-    assert run.exit_code == 0, run.stderr
-    return run
-
-
 def add(xf: Xf, received: str, *extra: str) -> str:
     r = ok(xf("add", "--received", received, "--channel", "来访", "--summary", "宿舍漏水", *extra))
     return r.stdout.strip()
-
-
-def show(xf: Xf, number: str) -> dict[str, Any]:
-    data = json.loads(ok(xf("show", number, "--json")).stdout)
-    assert isinstance(data, dict)
-    return data
 
 
 def export(xf: Xf, path: Path) -> str:
