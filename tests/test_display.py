@@ -53,3 +53,24 @@ def test_history_at_100_columns_keeps_dates_whole(xf, monkeypatch) -> None:  # t
     r = xf("history", "XF2025-0001")
     assert "受理期限：2025-03-16" in r.stdout
     assert "办结期限：（空） → 2025-05-01" in r.stdout or "办结期限：2025-05-01" in r.stdout
+
+
+def test_brackets_in_free_text_are_shown_as_typed_everywhere(xf) -> None:  # type: ignore[no-untyped-def]
+    """A summary like "宿舍[/]漏水[red]" is text: no view may read it as markup (or crash on it)."""
+    typed = "宿舍[/]漏水[red]x"
+    person = ("--name", "王五", "--unit", "化学院", "--received", "2025-03-01", "--channel", "来信")
+    assert xf("add", *person, "--summary", typed).exit_code == 0
+    # the same petitioner again: the warning lists the earlier case, brackets and all
+    r = xf("add", *person, "--summary", "又[/]漏")
+    assert r.exit_code == 0, r.stderr
+    assert typed in r.stderr.replace("\n", "").replace(" ", "").replace("│", "")
+    for args in (
+        ("list",),
+        ("show", "XF2025-0001"),
+        ("history", "XF2025-0001"),
+        ("classify", "--auto"),
+    ):
+        r = xf(*args)
+        assert r.exit_code == 0, (args, r.stderr)
+        flat = "".join(r.stdout.split()).replace("│", "")
+        assert "宿舍[/]漏" in flat and "[red]" in flat, args

@@ -24,7 +24,7 @@ from .db import WRITE, describe, explain, open_engine, resolve_url, sqlite_path
 from .errors import InputError, LedgerUnavailable, NotAllowed, NotFoundError, XinfangError
 from .models import STATUS_LABELS, Case, CoDepartment, TaxonomyVersion
 from .privacy import validate_id_number, validate_phone
-from .taxonomy import Taxonomy, default_source, parse_taxonomy
+from .taxonomy import Category, Taxonomy, default_source, parse_taxonomy
 
 NUMBER_RE = re.compile(r"^(?P<prefix>[A-Za-z]*)(?P<year>\d{4})-(?P<seq>\d+)$")
 
@@ -609,6 +609,45 @@ def classify(
         _touch(case, session, changes)
         log.record("classify", case_number=case.number, changes=changes, reason=reason)
     return changes
+
+
+@dataclass
+class Suggestion:
+    """A category the taxonomy's keywords suggest for an unclassified case (None: no keyword hit)."""
+
+    case: Case
+    category: Category | None
+    hits: list[str]
+
+
+def suggest_categories(ledger: Ledger, session: Session) -> list[Suggestion]:
+    """Keyword suggestions for every case that has no category yet."""
+    unclassified = select(Case).where(col(Case.category).is_(None)).order_by(col(Case.id))
+    out = []
+    for case in session.exec(unclassified):
+        category, hits = ledger.taxonomy.suggest_category(f"{case.summary} {case.content or ''}")
+        out.append(Suggestion(case, category, hits))
+    return out
+
+
+def apply_suggestions(
+    ledger: Ledger, session: Session, log: AuditLog, suggestions: list[Suggestion]
+) -> int:
+    """Classify each case as suggested (the keywords are the logged reason); returns how many."""
+    applied = 0
+    for s in suggestions:
+        if s.category is not None:
+            classify(
+                ledger,
+                session,
+                log,
+                s.case,
+                category=s.category.key,
+                nature=None,
+                reason="按关键词自动分类：" + "、".join(s.hits),
+            )
+            applied += 1
+    return applied
 
 
 def assign(

@@ -5,7 +5,7 @@ from typing import Annotated, Optional
 
 import typer
 
-from .common import done, emit_json, err, guard, open_ledger, out, settings
+from .common import done, emit_json, err, escape, guard, open_ledger, out, settings
 
 ADMIN_PANEL = "账本管理"
 
@@ -94,11 +94,11 @@ def taxonomy_show(ctx: typer.Context) -> None:
     table.add_column("关键词", overflow="fold")
     for cat in tax.categories.values():
         table.add_row(
-            tax.group_name(cat.group),
-            cat.name,
-            cat.lead,
+            escape(tax.group_name(cat.group)),
+            escape(cat.name),
+            escape(cat.lead),
             f"{cat.accept_days}/{cat.handle_days}/{cat.extend_max_days}",
-            "、".join(cat.keywords),
+            escape("、".join(cat.keywords)),
         )
     out.print(table)
     out.print("单位：" + "、".join(tax.departments), markup=False)

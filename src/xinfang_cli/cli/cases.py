@@ -5,7 +5,7 @@ from typing import TYPE_CHECKING, Annotated, Any, Optional
 
 import typer
 
-from .common import done, err, guard, interactive, open_ledger, out, parse_day, today
+from .common import done, err, escape, guard, interactive, open_ledger, out, parse_day, today
 
 if TYPE_CHECKING:
     from ..ledger import Ledger
@@ -237,7 +237,9 @@ def _warn_earlier(ledger: "Ledger", earlier: "list[Case]") -> None:
     table.add_column("反映问题", overflow="fold")
     table.add_column("状态", no_wrap=True)
     for case in earlier[-10:]:
-        table.add_row(case.number, str(case.received_on), case.summary, STATUS_LABELS[case.status])
+        table.add_row(
+            case.number, str(case.received_on), escape(case.summary), STATUS_LABELS[case.status]
+        )
     err.print(table)
     err.print("如果是同一事项的重复信访，请用 --repeat-of 原件编号 登记。", markup=False)
 
@@ -288,13 +290,20 @@ def classify(
 
 def _classify_auto(ctx: typer.Context, apply: bool) -> None:
     from rich.table import Table
-    from sqlmodel import col, select
 
-    from ..ledger import classify as do_classify
-    from ..models import Case
+    from ..ledger import apply_suggestions, suggest_categories
 
     ledger = open_ledger(ctx, write=apply)
-    tax = ledger.taxonomy
+    if apply:
+        with ledger.transaction() as (session, log):
+            suggestions = suggest_categories(ledger, session)
+            apply_suggestions(ledger, session, log, suggestions)
+    else:
+        with ledger.reading() as session:
+            suggestions = suggest_categories(ledger, session)
+    if not suggestions:
+        done("没有未分类的案件。")
+        return
     table = Table(
         title="按关键词的分类建议" + ("（已写入）" if apply else "（未写入；加 --apply 写入）")
     )
@@ -302,31 +311,13 @@ def _classify_auto(ctx: typer.Context, apply: bool) -> None:
     table.add_column("反映问题", overflow="fold")
     table.add_column("建议类别", no_wrap=True)
     table.add_column("命中关键词", overflow="fold")
-    suggested = 0
-    with ledger.transaction() as (session, log):
-        for case in session.exec(
-            select(Case).where(col(Case.category).is_(None)).order_by(col(Case.id))
-        ):
-            cat, hits = tax.suggest_category(case.summary + " " + (case.content or ""))
-            table.add_row(case.number, case.summary, cat.name if cat else "—", "、".join(hits))
-            if cat:
-                suggested += 1
-                if apply:
-                    do_classify(
-                        ledger,
-                        session,
-                        log,
-                        case,
-                        category=cat.key,
-                        nature=None,
-                        reason="按关键词自动分类：" + "、".join(hits),
-                    )
-    if table.row_count == 0:
-        done("没有未分类的案件。")
-        return
+    for s in suggestions:
+        name = s.category.name if s.category else "—"
+        table.add_row(s.case.number, escape(s.case.summary), name, "、".join(s.hits))
     out.print(table)
+    suggested = sum(1 for s in suggestions if s.category)
     written = "，已写入。" if apply and suggested else "。"
-    done(f"{table.row_count} 件未分类，{suggested} 件有建议{written}")
+    done(f"{len(suggestions)} 件未分类，{suggested} 件有建议{written}")
 
 
 @guard

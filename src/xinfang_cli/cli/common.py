@@ -140,6 +140,13 @@ def guard(fn: F) -> F:
     return wrapper  # type: ignore[return-value]
 
 
+def escape(text: str) -> str:
+    """Free text (summaries, names) shown in a Rich table: brackets are text, never markup."""
+    from rich.markup import escape as rich_escape
+
+    return rich_escape(text)
+
+
 def emit_json(data: Any) -> None:
     import json
 

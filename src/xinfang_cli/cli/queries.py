@@ -4,7 +4,7 @@ from typing import TYPE_CHECKING, Annotated, Any, Optional
 
 import typer
 
-from .common import done, emit_csv, emit_json, guard, open_ledger, out, parse_day, today
+from .common import done, emit_csv, emit_json, escape, guard, open_ledger, out, parse_day, today
 
 if TYPE_CHECKING:
     from ..ledger import Ledger
@@ -160,22 +160,16 @@ def _render_table(ledger: "Ledger", cases: "list[Case]", records: list[dict[str,
         table.add_row(
             case.number,
             str(case.received_on),
-            _escape(record["name"] or "匿名"),
-            tax.category_name(case.category) or "[dim]未分类[/]",
-            _escape(case.summary),
-            _escape(case.lead_dept or ""),
+            escape(record["name"] or "匿名"),
+            escape(tax.category_name(case.category)) or "[dim]未分类[/]",
+            escape(case.summary),
+            escape(case.lead_dept or ""),
             status,
             due,
         )
     out.print(table)
     overdue = sum(1 for r in records if r["overdue"])
     done(f"共 {len(cases)} 件" + (f"，其中超期 {overdue} 件" if overdue else "") + "。")
-
-
-def _escape(text: str) -> str:
-    from rich.markup import escape
-
-    return escape(text)
 
 
 @guard
@@ -226,7 +220,7 @@ def _render_case(ledger: "Ledger", case: "Case", record: dict[str, Any], when: A
 
     def row(label: str, value: str) -> None:
         if value:
-            table.add_row(label, _escape(value))
+            table.add_row(label, escape(value))
 
     status = STATUS_LABELS[case.status]
     if record["overdue"]:
@@ -301,15 +295,15 @@ def history(
         if event.on_date:
             head += f"  （{event.on_date}）"
         out.print()
-        out.print(f"[bold]{_escape(head)}[/]")
+        out.print(f"[bold]{escape(head)}[/]")
         for field, (old, new) in changes.items():
             line = _change_line(ledger, case, field, old, new)
             if line:
-                out.print(f"    {_escape(line)}")
+                out.print(f"    {escape(line)}")
         # extend and reject carry their reason as a field already; say it once
         said = {str(new) for _old, new in changes.values()}
         if event.reason and event.reason not in said:
-            out.print(f"    理由：{_escape(event.reason)}")
+            out.print(f"    理由：{escape(event.reason)}")
 
 
 def _local_time(stamp: str) -> str:
