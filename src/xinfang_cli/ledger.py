@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 from sqlalchemy import Engine, func, or_
 from sqlalchemy.exc import SQLAlchemyError
@@ -328,33 +328,52 @@ def earlier_cases(session: Session, data: CaseInput) -> list[Case]:
     return list(session.exec(query))
 
 
-def _next_seq(session: Session, year: int) -> int:
-    top = session.exec(select(func.max(Case.seq)).where(col(Case.year) == year)).one()
-    return (top or 0) + 1
+class _Numbers(Protocol):
+    """What choosing a case number needs to know about the numbers already taken."""
+
+    def has_number(self, number: str) -> bool: ...
+    def has_pair(self, year: int, seq: int) -> bool: ...
+    def top_seq(self, year: int) -> int: ...
 
 
-def _number_parts(ledger: Ledger, session: Session, data: CaseInput) -> tuple[str, int, int]:
+def choose_number(numbers: _Numbers, prefix: str, data: CaseInput) -> tuple[str, int, int]:
+    """(number, year, seq) for a new case. A given number is kept (refused if taken); its year and
+    sequence are read from it when it has the XF2025-0001 form and that pair is free, otherwise
+    the case takes the next sequence of its year of receipt. Without one: PREFIX + year-seq."""
+    year = data.received_on.year
     if data.number:
-        if session.exec(select(Case.id).where(col(Case.number) == data.number)).first() is not None:
+        if numbers.has_number(data.number):
             raise NotAllowed(f"编号 {data.number} 已存在。")
         match = NUMBER_RE.match(data.number)
-        if match:
-            year, seq = int(match["year"]), int(match["seq"])
-            taken = session.exec(
-                select(Case.number).where(col(Case.year) == year, col(Case.seq) == seq)
-            ).first()
-            if taken is None:
-                return data.number, year, seq
-        year = data.received_on.year
-        return data.number, year, _next_seq(session, year)
-    year = data.received_on.year
-    seq = _next_seq(session, year)
-    return f"{ledger.taxonomy.number_prefix}{year}-{seq:04d}", year, seq
+        if match and not numbers.has_pair(int(match["year"]), int(match["seq"])):
+            return data.number, int(match["year"]), int(match["seq"])
+        return data.number, year, numbers.top_seq(year) + 1
+    seq = numbers.top_seq(year) + 1
+    return f"{prefix}{year}-{seq:04d}", year, seq
+
+
+class _LedgerNumbers:
+    """The numbers taken, asked of the database case by case (one registration)."""
+
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def has_number(self, number: str) -> bool:
+        query = select(Case.id).where(col(Case.number) == number)
+        return self.session.exec(query).first() is not None
+
+    def has_pair(self, year: int, seq: int) -> bool:
+        query = select(Case.id).where(col(Case.year) == year, col(Case.seq) == seq)
+        return self.session.exec(query).first() is not None
+
+    def top_seq(self, year: int) -> int:
+        query = select(func.max(Case.seq)).where(col(Case.year) == year)
+        return self.session.exec(query).one() or 0
 
 
 class NumberBook:
     """The case numbers a ledger has taken, held in memory for a bulk load (import), so that
-    `register(..., numbers=book)` picks numbers by the same rules as `_number_parts` without a
+    `register(..., numbers=book)` chooses numbers by the same rule (choose_number) without a
     query or a flush per case. The caller then flushes when it needs ids (co-departments) or
     when a case repeats one registered since the last flush.
     """
@@ -373,20 +392,17 @@ class NumberBook:
         self.pairs.add((year, seq))
         self.top[year] = max(self.top.get(year, 0), seq)
 
+    def has_number(self, number: str) -> bool:
+        return number in self.numbers
+
+    def has_pair(self, year: int, seq: int) -> bool:
+        return (year, seq) in self.pairs
+
+    def top_seq(self, year: int) -> int:
+        return self.top.get(year, 0)
+
     def parts(self, ledger: Ledger, data: CaseInput) -> tuple[str, int, int]:
-        year = data.received_on.year
-        if data.number:
-            if data.number in self.numbers:
-                raise NotAllowed(f"编号 {data.number} 已存在。")
-            number = data.number
-            match = NUMBER_RE.match(number)
-            if match and (int(match["year"]), int(match["seq"])) not in self.pairs:
-                year, seq = int(match["year"]), int(match["seq"])
-            else:
-                seq = self.top.get(year, 0) + 1
-        else:
-            seq = self.top.get(year, 0) + 1
-            number = f"{ledger.taxonomy.number_prefix}{year}-{seq:04d}"
+        number, year, seq = choose_number(self, ledger.taxonomy.number_prefix, data)
         self._take(number, year, seq)
         return number, year, seq
 
@@ -435,7 +451,9 @@ def register(
     if confidential is None:
         confidential = data.nature == "accusation"
     number, year, seq = (
-        numbers.parts(ledger, data) if numbers else _number_parts(ledger, session, data)
+        numbers.parts(ledger, data)
+        if numbers
+        else choose_number(_LedgerNumbers(session), ledger.taxonomy.number_prefix, data)
     )
     now = utc_now()
     case = Case(
