@@ -4,6 +4,9 @@ A case row carries everything a report needs as plain columns (dates of each ste
 department, the limits in force when it was registered), so every figure is one SQL aggregate.
 Enumerated values are stored as their English keys; departments by their Chinese name.
 Money is stored in fen (integer) so an aid amount is kept exactly.
+`status`, `accept_due`, `handle_due` and `due_on` follow from the dated steps and the limits, but
+are stored: the morning check reads open cases through the (status, due) indexes, and `verify`
+replays each case's events to confirm the stored values agree.
 """
 
 from __future__ import annotations
