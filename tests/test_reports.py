@@ -696,7 +696,7 @@ def test_markdown_bypass_and_missing_rates() -> None:
 
 
 def test_integer_shares_add_up_to_100() -> None:
-    from xinfang_cli.render import integer_shares
+    from xinfang_cli.figures import integer_shares
 
     assert integer_shares([1, 1, 1]) == [34, 33, 33]
     assert integer_shares([14, 5, 3, 1, 0]) == [61, 22, 13, 4, 0]
@@ -707,7 +707,7 @@ def test_integer_shares_add_up_to_100() -> None:
 def test_rounding_is_half_away_from_zero_on_the_exact_ratio() -> None:
     from fractions import Fraction
 
-    from xinfang_cli.reports import change_pct, pct, round1
+    from xinfang_cli.figures import change_pct, pct, round1
 
     assert round1(Fraction(-1865, 100)) == -18.7
     assert round1(Fraction(1865, 100)) == 18.7

@@ -10,7 +10,6 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
-from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -22,7 +21,9 @@ from . import deadlines
 from .audit import AuditLog, utc_now
 from .db import WRITE, describe, explain, open_engine, resolve_url, sqlite_path
 from .errors import InputError, LedgerUnavailable, NotAllowed, NotFoundError, XinfangError
-from .models import STATUS_LABELS, Case, CoDepartment, TaxonomyVersion
+from .figures import parse_yuan
+from .labels import STATUS_LABELS
+from .models import Case, CoDepartment, TaxonomyVersion
 from .privacy import validate_id_number, validate_phone
 from .taxonomy import Category, Taxonomy, default_source, parse_taxonomy
 
@@ -211,26 +212,6 @@ def parse_persons(text: str | int) -> int:
     return value
 
 
-def parse_aid(text: str) -> int:
-    """Yuan with at most 2 decimals → fen, exactly."""
-    raw = text.strip().replace(",", "").replace("，", "").removesuffix("元")
-    try:
-        amount = Decimal(raw)
-    except InvalidOperation:
-        raise InputError(f"帮扶金额“{text}”不是数字（单位：元，最多两位小数）。") from None
-    if not amount.is_finite() or amount < 0:
-        raise InputError(f"帮扶金额“{text}”必须是非负数。")
-    # Checked before quantize, which raises on exponents beyond the context's precision.
-    if amount > 10**10:
-        raise InputError(f"帮扶金额“{text}”过大。")
-    if amount != amount.quantize(Decimal("0.01")):
-        raise InputError(f"帮扶金额“{text}”最多两位小数（分）。")
-    fen = int(amount * 100)
-    if fen > 10**12:
-        raise InputError(f"帮扶金额“{text}”过大。")
-    return fen
-
-
 def parse_bool(text: str) -> bool:
     value = text.strip().lower()
     if value in ("是", "true", "1", "yes", "y", "t"):
@@ -238,14 +219,6 @@ def parse_bool(text: str) -> bool:
     if value in ("否", "false", "0", "no", "n", "f"):
         return False
     raise InputError(f"“{text}”不是是/否（也可写 true/false、1/0）。")
-
-
-def format_yuan(fen: int | None) -> str:
-    if fen is None:
-        return ""
-    sign = "-" if fen < 0 else ""
-    fen = abs(fen)
-    return f"{sign}{fen // 100}.{fen % 100:02d}"
 
 
 # --- registering ----------------------------------------------------------------------------
@@ -811,7 +784,7 @@ def close(
         closed_on=on,
         outcome=ledger.taxonomy.resolve("outcomes", outcome),
         result=clean(result),
-        aid_fen=parse_aid(aid) if aid not in (None, "") else None,
+        aid_fen=parse_yuan(aid) if aid not in (None, "") else None,
     )
     _touch(case, session, changes)
     log.record("close", case_number=case.number, on_date=on, changes=changes)

@@ -16,14 +16,6 @@ from datetime import date
 from sqlalchemy import Index, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
-STATUSES = ("registered", "handling", "closed", "not_accepted")
-STATUS_LABELS = {
-    "registered": "已登记",
-    "handling": "办理中",
-    "closed": "已办结",
-    "not_accepted": "不予受理",
-}
-
 
 class Case(SQLModel, table=True):
     """One petition (信访事项), counted once per receipt (件次)."""

@@ -15,7 +15,9 @@ from typing import Any
 from sqlalchemy import ColumnElement, and_, false, or_
 from sqlmodel import Session, col, select
 
-from .ledger import Ledger, current_due, format_yuan
+from .figures import format_yuan
+from .labels import STATUS_ALIASES, STATUS_CHOICES, STATUS_LABELS
+from .ledger import Ledger, current_due
 from .models import Case, CoDepartment
 from .privacy import mask_id_number, mask_name, mask_phone
 from .standing import AsOf, is_overdue
@@ -65,21 +67,6 @@ DERIVED_COLUMNS: tuple[tuple[str, str], ...] = (
     ("overdue", "超期"),
 )
 HEADERS = dict(CASE_COLUMNS + DERIVED_COLUMNS)
-
-STATUS_ALIASES = {
-    "registered": "registered",
-    "已登记": "registered",
-    "待受理": "registered",
-    "handling": "handling",
-    "办理中": "handling",
-    "closed": "closed",
-    "已办结": "closed",
-    "办结": "closed",
-    "not_accepted": "not_accepted",
-    "不予受理": "not_accepted",
-    "open": "open",
-    "未办结": "open",
-}
 
 
 def co_map(session: Session, cases: list[Case]) -> dict[int, list[str]]:
@@ -148,7 +135,6 @@ def case_record(
 
 def labelled(record: dict[str, Any], tax: Taxonomy) -> dict[str, str]:
     """A JSON record turned into the text people read in a file: Chinese labels, 是/否, 、lists."""
-    from .models import STATUS_LABELS
     from .taxonomy import FIELD_ENUMS as enum_kind
 
     out: dict[str, str] = {}
@@ -205,7 +191,7 @@ def filter_conditions(ledger: Ledger, flt: CaseFilter) -> list[ColumnElement[boo
         if status is None:
             import difflib
 
-            labels = ["已登记", "办理中", "已办结", "不予受理", "未办结"]
+            labels = list(STATUS_CHOICES)
             close = difflib.get_close_matches(flt.status.strip(), labels, n=2, cutoff=0.3)
             hint = f"您是不是要找：{'、'.join(close)}？" if close else ""
             raise InputError(f"未知的状态“{flt.status}”。{hint}可选：{'、'.join(labels)}。")

@@ -15,7 +15,6 @@ Rich and openpyxl are imported only by the writer that needs them.
 from __future__ import annotations
 
 import csv
-import unicodedata
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
@@ -23,7 +22,9 @@ from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
 
 from .errors import FileFormatError
-from .risk import LEVEL_LABELS
+from .figures import integer_shares, money, num
+from .labels import LEVEL_LABELS
+from .text import display_width
 
 if TYPE_CHECKING:
     from rich.console import RenderableType
@@ -76,17 +77,6 @@ class Document:
 
 
 # --- words ----------------------------------------------------------------------------------
-def num(value: float | None) -> str:
-    """A rounded percentage in prose: 18.6, 29 (a trailing .0 dropped), — for none."""
-    if value is None:
-        return "—"
-    return f"{value:.1f}".removesuffix(".0")
-
-
-def money(value: float) -> str:
-    return f"{Decimal(str(value)):,.2f}"
-
-
 def _change_words(pct: float | None, now: int, before: int, up: str, down: str) -> str:
     if before == 0:
         return ""
@@ -504,10 +494,6 @@ def write_csv(doc: Document, stream: IO[str]) -> None:
 HEADER_ROW = 4
 
 
-def _width(text: str) -> int:
-    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
-
-
 def write_xlsx(doc: Document, path: Path) -> None:
     """One worksheet per sheet: title (row 1), 统计截至 + the date (row 2), a note (row 3),
     headers (row 4), data from row 5; panes frozen under the header."""
@@ -534,7 +520,7 @@ def write_xlsx(doc: Document, path: Path) -> None:
         if note:
             ws["A3"] = note
             ws["A3"].font = Font(italic=True)
-        widths = [_width(c.header) for c in sheet.columns]
+        widths = [display_width(c.header) for c in sheet.columns]
         for col, column in enumerate(sheet.columns, start=1):
             cell = ws.cell(row=HEADER_ROW, column=col, value=column.header)
             cell.font = bold
@@ -553,7 +539,7 @@ def write_xlsx(doc: Document, path: Path) -> None:
                     target.font = Font(bold="bold" in c.style, color=_xlsx_color(c.style))
                 text = cell_text(c)
                 texts[-1].append(text)
-                widths[col - 1] = max(widths[col - 1], _width(text))
+                widths[col - 1] = max(widths[col - 1], display_width(text))
         final = []
         for col, (column, width) in enumerate(zip(sheet.columns, widths, strict=True), start=1):
             letter = ws.cell(row=HEADER_ROW, column=col).column_letter
@@ -563,7 +549,10 @@ def write_xlsx(doc: Document, path: Path) -> None:
         # Spreadsheets do not grow a row for wrapped text they did not lay out themselves.
         for r_index, row_texts in enumerate(texts, start=HEADER_ROW + 1):
             lines = max(
-                (-(-_width(t) // max(w - 1, 1)) for t, w in zip(row_texts, final, strict=True)),
+                (
+                    -(-display_width(t) // max(w - 1, 1))
+                    for t, w in zip(row_texts, final, strict=True)
+                ),
                 default=1,
             )
             if lines > 1:
@@ -652,21 +641,6 @@ def _repeat_words(r: dict[str, Any]) -> str:
         return "重复访与上年持平"
     pct = r["repeat_change_pct"]
     return f"重复访同比{'增加' if pct > 0 else '减少'}{num(abs(pct))}%"
-
-
-def integer_shares(counts: list[int]) -> list[int]:
-    """Whole-percent shares that add up to 100 (largest remainder), as a summary prints them."""
-    total = sum(counts)
-    if total == 0:
-        return [0] * len(counts)
-    shares = [int(c * 100 // total) for c in counts]
-    remainders = sorted(
-        range(len(counts)), key=lambda i: (-(counts[i] * 100 % total), -counts[i], i)
-    )
-    for i in remainders[: 100 - sum(shares)]:
-        shares[i] += 1
-    assert sum(shares) == 100
-    return shares
 
 
 def _shares_sentence(r: dict[str, Any]) -> str:

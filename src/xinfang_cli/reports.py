@@ -19,7 +19,6 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, timedelta
-from decimal import ROUND_HALF_UP, Decimal, localcontext
 from fractions import Fraction
 from typing import TYPE_CHECKING, Any
 
@@ -42,6 +41,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from . import deadlines, risk
 from .errors import InputError, LedgerUnavailable
+from .figures import change_pct, pct, round1, yuan
 from .models import Case
 from .standing import AsOf
 
@@ -67,31 +67,7 @@ SCORE_FORMULA = (
 )
 
 
-# --- numbers ------------------------------------------------------------------------------
-def round1(value: Fraction) -> float:
-    """Half away from zero to one decimal, from the exact ratio (−18.65 → −18.7)."""
-    with localcontext() as ctx:
-        ctx.prec = 60
-        exact = Decimal(value.numerator) / Decimal(value.denominator)
-        rounded = exact.quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
-    return float(rounded) or 0.0  # never −0.0
-
-
-def pct(part: int, whole: int) -> float | None:
-    """part / whole × 100, rounded; None where the denominator is 0."""
-    return None if whole == 0 else round1(Fraction(part * 100, whole))
-
-
-def change_pct(now: int, before: int) -> float | None:
-    """(now − before) / before × 100, rounded; None where there is nothing to compare with."""
-    return None if before == 0 else round1(Fraction((now - before) * 100, before))
-
-
-def yuan(fen: int) -> float:
-    """Fen → yuan as a JSON number (exact: a float prints a two-decimal amount as written)."""
-    return float(Decimal(fen) / 100)
-
-
+# --- the department score ---------------------------------------------------------------------
 def department_score(
     *,
     closed: int,
@@ -583,7 +559,7 @@ def monthly(ledger: Ledger, *, year: int, month: int, as_of: date) -> dict[str, 
                 overdue=bool(row["overdue"]),
                 days_overdue=deadlines.days_overdue(due, end),
                 days_left=deadlines.days_left(due, end, mode=mode, calendar=ledger.calendar),
-                working_days=mode == "working",
+                day_mode=mode,
             )
         )
     alerts = risk.monthly_alerts(

@@ -19,7 +19,6 @@ import json
 import os
 import re
 import tempfile
-import unicodedata
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -29,9 +28,11 @@ from typing import Any, TypeVar
 
 from . import deadlines
 from .errors import FileFormatError, InputError, XinfangError
-from .ledger import CaseInput, Ledger, parse_aid, parse_bool, parse_persons
+from .figures import parse_yuan
+from .ledger import CaseInput, Ledger, parse_bool, parse_persons
 from .records import CASE_COLUMNS, DERIVED_COLUMNS
 from .taxonomy import Taxonomy
+from .text import display_width
 
 T = TypeVar("T")
 
@@ -646,7 +647,7 @@ def _check_lifecycle(
     )
     plan.outcome = r.get("outcome", lambda t: tax.resolve("outcomes", t))
     plan.result = r.raw("result")
-    if r.get("aid_yuan", parse_aid) is not None:
+    if r.get("aid_yuan", parse_yuan) is not None:
         plan.aid = r.raw("aid_yuan")
 
     # 评价
@@ -1040,7 +1041,7 @@ def _write_xlsx(path: Path, records: list[dict[str, Any]], tax: Taxonomy) -> Non
     sheet.append([header for _, header in columns])
     for cell in sheet[1]:
         cell.font = Font(bold=True)
-    widths = [_display_width(header) for _, header in columns]
+    widths = [display_width(header) for _, header in columns]
     for row_index, record in enumerate(records, start=2):
         text = labelled(record, tax)
         values: list[Any] = []
@@ -1063,7 +1064,7 @@ def _write_xlsx(path: Path, records: list[dict[str, Any]], tax: Taxonomy) -> Non
                 cell.number_format = "0.00"
         if row_index <= 1001:  # widths from the first thousand rows are enough
             for index, (key, _) in enumerate(columns):
-                shown = 10 if key in XLSX_DATE_KEYS else _display_width(text[key])
+                shown = 10 if key in XLSX_DATE_KEYS else display_width(text[key])
                 widths[index] = max(widths[index], shown)
     for index, width in enumerate(widths, start=1):
         sheet.column_dimensions[get_column_letter(index)].width = min(max(width + 2, 8), 50)
@@ -1073,9 +1074,3 @@ def _write_xlsx(path: Path, records: list[dict[str, Any]], tax: Taxonomy) -> Non
         book.save(path)
     except OSError as exc:
         raise FileFormatError(f"无法写入 {path}：{exc.strerror}") from None
-
-
-def _display_width(text: str) -> int:
-    """Columns a text takes in a spreadsheet: CJK characters count double."""
-    line = max(text.splitlines() or [""], key=len)
-    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in line)

@@ -31,9 +31,10 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.types import NullType
 from sqlmodel import col
 
-from .audit import ACTION_LABELS, FIELD_LABELS, GENESIS, describe_value, seal
+from .audit import GENESIS, describe_value, seal
 from .db import describe, explain, open_engine
 from .errors import LedgerUnavailable
+from .labels import ACTION_LABELS, FIELD_LABELS
 from .models import Case, CoDepartment, Event, TaxonomyVersion
 from .taxonomy import Taxonomy
 

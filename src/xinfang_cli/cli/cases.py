@@ -229,7 +229,7 @@ def add(
 def _warn_earlier(ledger: "Ledger", earlier: "list[Case]") -> None:
     from rich.table import Table
 
-    from ..models import STATUS_LABELS
+    from ..labels import STATUS_LABELS
 
     table = Table(title=f"注意：该信访人此前已有 {len(earlier)} 件信访", title_justify="left")
     table.add_column("编号", no_wrap=True)
@@ -446,8 +446,9 @@ def close(
     on: Annotated[Optional[str], typer.Option("--on", help="办结日期（默认今天）")] = None,
 ) -> None:
     """办结案件，记录“三到位一处理”结果类型与帮扶金额。"""
+    from ..figures import format_yuan
     from ..ledger import close as do_close
-    from ..ledger import find_case, format_yuan
+    from ..ledger import find_case
 
     ledger = open_ledger(ctx, write=True)
     with ledger.transaction() as (session, log):

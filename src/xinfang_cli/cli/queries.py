@@ -125,7 +125,7 @@ def _render_table(ledger: "Ledger", cases: "list[Case]", records: list[dict[str,
     from rich import box
     from rich.table import Table
 
-    from ..models import STATUS_LABELS
+    from ..labels import STATUS_LABELS
     from ..records import due_text
 
     tax = ledger.taxonomy
@@ -202,8 +202,8 @@ def _render_case(ledger: "Ledger", case: "Case", record: dict[str, Any], when: A
     from rich.table import Table
 
     from .. import deadlines
-    from ..ledger import format_yuan
-    from ..models import STATUS_LABELS
+    from ..figures import format_yuan
+    from ..labels import STATUS_LABELS
     from ..records import labelled
 
     tax = ledger.taxonomy
@@ -280,7 +280,8 @@ def history(
     """查看案件的操作日志：谁、何时、做了什么、从什么改成什么、为什么。"""
     import json
 
-    from ..audit import ACTION_LABELS, events_for
+    from ..audit import events_for
+    from ..labels import ACTION_LABELS
     from ..ledger import find_case
 
     ledger = open_ledger(ctx, write=False)
@@ -317,7 +318,8 @@ def _local_time(stamp: str) -> str:
 
 
 def _change_line(ledger: "Ledger", case: "Case", field: str, old: Any, new: Any) -> str:
-    from ..audit import FIELD_LABELS, describe_value
+    from ..audit import describe_value
+    from ..labels import FIELD_LABELS
 
     def show(value: Any) -> str:
         return describe_value(field, value, taxonomy=ledger.taxonomy, hide_name=case.confidential)
