@@ -69,7 +69,9 @@ def test_the_copy_is_the_ledger_private_and_checked(
 def test_a_backup_during_an_open_write_has_the_committed_state_only(
     ledger: Xf, ledger_path: Path, tmp_path: Path
 ) -> None:
-    from xinfang_cli.ledger import build_input, open_ledger, register
+    from xinfang_cli.fields import build_input
+    from xinfang_cli.ledger import open_ledger
+    from xinfang_cli.lifecycle import register
 
     before = listing(ledger, ledger_path)
     writer = open_ledger(str(ledger_path), actor="写者", create=False)
@@ -77,7 +79,7 @@ def test_a_backup_during_an_open_write_has_the_committed_state_only(
     try:
         with writer.transaction() as (session, log):
             data = build_input(
-                writer,
+                writer.taxonomy,
                 {"received_on": date(2025, 5, 1), "channel": "来电", "summary": "尚未提交"},
             )
             register(writer, session, log, data, today=date(2025, 12, 31))

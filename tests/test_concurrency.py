@@ -23,10 +23,12 @@ def test_a_long_read_does_not_block_a_write(xf, ledger_path: Path) -> None:  # t
         done = threading.Event()
 
         def write() -> None:
-            from xinfang_cli.ledger import build_input, register
+            from xinfang_cli.fields import build_input
+            from xinfang_cli.lifecycle import register
 
             data = build_input(
-                writer, {"received_on": date(2025, 3, 2), "channel": "来电", "summary": "第二件"}
+                writer.taxonomy,
+                {"received_on": date(2025, 3, 2), "channel": "来电", "summary": "第二件"},
             )
             with writer.transaction() as (s, log):
                 register(writer, s, log, data, today=date(2025, 12, 31))
@@ -46,13 +48,14 @@ def test_two_writers_at_once_both_land(xf, ledger_path: Path) -> None:  # type: 
     errors: list[BaseException] = []
 
     def worker(n: int) -> None:
-        from xinfang_cli.ledger import build_input, register
+        from xinfang_cli.fields import build_input
+        from xinfang_cli.lifecycle import register
 
         ledger = open_ledger(str(ledger_path), actor=f"文员{n}", create=False)
         try:
             for i in range(5):
                 data = build_input(
-                    ledger,
+                    ledger.taxonomy,
                     {"received_on": date(2025, 3, 3), "channel": "来信", "summary": f"{n}-{i}"},
                 )
                 with ledger.transaction() as (s, log):

@@ -17,56 +17,29 @@ from sqlmodel import Session, col, select
 
 from .figures import format_yuan
 from .labels import STATUS_ALIASES, STATUS_CHOICES, STATUS_LABELS
-from .ledger import Ledger, current_due
+from .ledger import Ledger
 from .models import Case, CoDepartment
+from .numbering import find_case
 from .privacy import mask_id_number, mask_name, mask_phone
-from .standing import AsOf, is_overdue
+from .standing import AsOf, current_due, is_overdue
 from .taxonomy import Taxonomy
 
-# (key, Chinese header) in the order files are written.
-CASE_COLUMNS: tuple[tuple[str, str], ...] = (
-    ("number", "编号"),
-    ("received_on", "信访日期"),
-    ("channel", "信访形式"),
-    ("name", "信访人"),
-    ("identity", "身份"),
-    ("unit", "单位"),
-    ("phone", "联系电话"),
-    ("id_number", "身份证号"),
-    ("persons", "人数"),
-    ("summary", "反映问题"),
-    ("content", "具体内容"),
-    ("nature", "性质"),
-    ("category", "事项类别"),
-    ("repeat_of", "原件编号"),
-    ("bypass", "越级"),
-    ("confidential", "保密"),
-    ("accepted_on", "受理日期"),
-    ("lead_dept", "主办单位"),
-    ("co_depts", "协办单位"),
-    ("leader", "包案领导"),
-    ("rejected_on", "不予受理日期"),
-    ("reject_reason", "不予受理理由"),
-    ("referral", "转办渠道"),
-    ("extended_days", "延期天数"),
-    ("extend_reason", "延期理由"),
-    ("extended_on", "延期日期"),
-    ("extend_approver", "延期批准人"),
-    ("closed_on", "办结日期"),
-    ("outcome", "办理结果类型"),
-    ("result", "办理结果"),
-    ("aid_yuan", "帮扶金额"),
-    ("rating", "满意度"),
-    ("rated_on", "评价日期"),
-)
-DERIVED_COLUMNS: tuple[tuple[str, str], ...] = (
-    ("group", "事项分组"),
-    ("status", "状态"),
-    ("accept_due", "受理期限"),
-    ("due_on", "办结期限"),
-    ("overdue", "超期"),
-)
-HEADERS = dict(CASE_COLUMNS + DERIVED_COLUMNS)
+
+def record_reveal(ledger: Ledger, numbers: list[str], *, reason: str) -> None:
+    """Who saw which case's personal data unmasked: one audit event per case, own transaction."""
+    with ledger.transaction() as (_session, log):
+        for number in numbers:
+            log.record("reveal", case_number=number, reason=reason)
+
+
+def co_departments(session: Session, case: Case) -> list[str]:
+    return list(
+        session.exec(
+            select(CoDepartment.dept)
+            .where(col(CoDepartment.case_id) == case.id)
+            .order_by(CoDepartment.dept)
+        )
+    )
 
 
 def co_map(session: Session, cases: list[Case]) -> dict[int, list[str]]:
@@ -242,6 +215,31 @@ def filter_conditions(ledger: Ledger, flt: CaseFilter) -> list[ColumnElement[boo
                 matches.append(col(column) == validate(flt.text))
         conditions.append(or_(*matches))
     return conditions
+
+
+def find_records(
+    ledger: Ledger, flt: CaseFilter, *, as_of: date, reveal: bool = False
+) -> tuple[list[Case], list[dict[str, Any]]]:
+    """`list`: the cases matching the filter and their JSON records; a reveal is recorded."""
+    with ledger.reading() as session:
+        cases = select_cases(session, ledger, flt)
+        cos = co_map(session, cases)
+    if reveal and cases:
+        record_reveal(ledger, [c.number for c in cases], reason="list --reveal 查看个人信息")
+    records = [case_record(c, cos.get(c.id or 0, []), as_of=as_of, reveal=reveal) for c in cases]
+    return cases, records
+
+
+def show_record(
+    ledger: Ledger, number: str, *, as_of: date, reveal: bool = False
+) -> tuple[Case, dict[str, Any]]:
+    """`show`: one case and its JSON record; a reveal is recorded."""
+    with ledger.reading() as session:
+        case = find_case(session, number)
+        co = co_departments(session, case)
+    if reveal:
+        record_reveal(ledger, [case.number], reason="show --reveal 查看个人信息")
+    return case, case_record(case, co, as_of=as_of, reveal=reveal)
 
 
 def select_cases(session: Session, ledger: Ledger, flt: CaseFilter) -> list[Case]:

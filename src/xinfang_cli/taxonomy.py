@@ -51,6 +51,18 @@ class Category:
 
 
 @dataclass(frozen=True)
+class Limits:
+    """The time limits a case is registered under (kept with the case: a later taxonomy edit
+    never moves its deadlines) and how its days are counted."""
+
+    accept_days: int
+    handle_days: int
+    extend_max_days: int
+    day_mode: str  # calendar | working
+    roll_over: bool
+
+
+@dataclass(frozen=True)
 class Taxonomy:
     source: str
     number_prefix: str
@@ -74,6 +86,26 @@ class Taxonomy:
     @property
     def sha256(self) -> str:
         return hashlib.sha256(self.source.encode("utf-8")).hexdigest()
+
+    def limits(self, category: str | None) -> Limits:
+        """The limits of a category (its own, or the defaults it inherits); the defaults when
+        the case is not classified yet."""
+        found = self.categories.get(category) if category else None
+        if found is None:
+            return Limits(
+                self.accept_days,
+                self.handle_days,
+                self.extend_max_days,
+                self.day_mode,
+                self.roll_over,
+            )
+        return Limits(
+            found.accept_days,
+            found.handle_days,
+            found.extend_max_days,
+            found.day_mode,
+            self.roll_over,
+        )
 
     # --- resolving what users type -------------------------------------------------------
     def resolve(self, kind: str, text: str) -> str:

@@ -119,7 +119,8 @@ def add(
 ) -> None:
     """登记信访事项，输出案件编号。终端上会逐项提示缺少的必填项。"""
     from ..errors import InputError
-    from ..ledger import build_input, earlier_cases, register
+    from ..fields import build_input
+    from ..lifecycle import add_case, petitioner_cases
     from ..privacy import validate_phone
 
     tty = interactive()
@@ -196,10 +197,8 @@ def add(
         "bypass": bypass,
         "confidential": confidential,
     }
-    data = build_input(ledger, raw)
-
-    with ledger.reading() as session:
-        earlier = earlier_cases(session, data)
+    data = build_input(tax, raw)
+    earlier = petitioner_cases(ledger, data)
     if earlier and not data.repeat_of:
         _warn_earlier(ledger, earlier)
         if tty:
@@ -217,8 +216,7 @@ def add(
             )
             data.repeat_of = answer.strip().upper() or None
 
-    with ledger.transaction() as (session, log):
-        case = register(ledger, session, log, data, today=today())
+    case = add_case(ledger, data, today=today())
     out.print(case.number)
     done(
         f"已登记 {case.number}（{tax.label('channels', case.channel)}，{case.received_on}）。"
@@ -261,8 +259,8 @@ def classify(
 ) -> None:
     """为案件设定事项类别与性质；--auto 按关键词批量建议，--apply 才写入。"""
     from ..errors import InputError
-    from ..ledger import classify as do_classify
-    from ..ledger import find_case
+    from ..lifecycle import classify as do_classify
+    from ..lifecycle import on_case
 
     if auto:
         if number or category or nature:
@@ -274,9 +272,7 @@ def classify(
     if not number:
         raise InputError("请给出案件编号，或使用 --auto。")
     ledger = open_ledger(ctx, write=True)
-    with ledger.transaction() as (session, log):
-        case = find_case(session, number)
-        changes = do_classify(ledger, session, log, case, category=category, nature=nature)
+    case, changes = on_case(ledger, number, do_classify, category=category, nature=nature)
     tax = ledger.taxonomy
     if changes:
         done(
@@ -291,16 +287,10 @@ def classify(
 def _classify_auto(ctx: typer.Context, apply: bool) -> None:
     from rich.table import Table
 
-    from ..ledger import apply_suggestions, suggest_categories
+    from ..lifecycle import classify_auto
 
     ledger = open_ledger(ctx, write=apply)
-    if apply:
-        with ledger.transaction() as (session, log):
-            suggestions = suggest_categories(ledger, session)
-            apply_suggestions(ledger, session, log, suggestions)
-    else:
-        with ledger.reading() as session:
-            suggestions = suggest_categories(ledger, session)
+    suggestions = classify_auto(ledger, apply=apply)
     if not suggestions:
         done("没有未分类的案件。")
         return
@@ -332,26 +322,22 @@ def assign(
     on: OnDate = None,
 ) -> None:
     """受理并交办：确定主办、协办单位，开始计算办理期限。"""
-    from ..ledger import assign as do_assign
-    from ..ledger import find_case
+    from ..lifecycle import assign as do_assign
+    from ..lifecycle import on_case
+    from ..standing import decided_late
 
     ledger = open_ledger(ctx, write=True)
-    with ledger.transaction() as (session, log):
-        case = find_case(session, number)
-        do_assign(
-            ledger,
-            session,
-            log,
-            case,
-            dept=dept,
-            co_depts=co or [],
-            leader=leader,
-            on=parse_day(on, default=today()),
-            today=today(),
-        )
-    late = (
-        " （受理超过告知期限）" if case.accepted_on and case.accepted_on > case.accept_due else ""
+    case, _changes = on_case(
+        ledger,
+        number,
+        do_assign,
+        dept=dept,
+        co_depts=co or [],
+        leader=leader,
+        on=parse_day(on, default=today()),
+        today=today(),
     )
+    late = " （受理超过告知期限）" if decided_late(case) else ""
     done(f"{case.number} 已受理{late}，主办：{case.lead_dept}，应于 {case.due_on} 前办结。")
 
 
@@ -367,22 +353,19 @@ def reject(
     on: OnDate = None,
 ) -> None:
     """不予受理（诉访分离）：写明理由及应当转向的途径。"""
-    from ..ledger import find_case
-    from ..ledger import reject as do_reject
+    from ..lifecycle import on_case
+    from ..lifecycle import reject as do_reject
 
     ledger = open_ledger(ctx, write=True)
-    with ledger.transaction() as (session, log):
-        case = find_case(session, number)
-        do_reject(
-            ledger,
-            session,
-            log,
-            case,
-            reason=reason,
-            referral=referral,
-            on=parse_day(on, default=today()),
-            today=today(),
-        )
+    case, _changes = on_case(
+        ledger,
+        number,
+        do_reject,
+        reason=reason,
+        referral=referral,
+        on=parse_day(on, default=today()),
+        today=today(),
+    )
     done(
         f"{case.number} 不予受理"
         + (f"，已告知信访人向{case.referral}提出。" if case.referral else "。")
@@ -405,23 +388,20 @@ def extend(
     on: OnDate = None,
 ) -> None:
     """延期办理：限一次，须在到期前，写明理由与批准人。"""
-    from ..ledger import extend as do_extend
-    from ..ledger import find_case
+    from ..lifecycle import extend as do_extend
+    from ..lifecycle import on_case
 
     ledger = open_ledger(ctx, write=True)
-    with ledger.transaction() as (session, log):
-        case = find_case(session, number)
-        do_extend(
-            ledger,
-            session,
-            log,
-            case,
-            days=days,
-            reason=reason,
-            approver=approver,
-            on=parse_day(on, default=today()),
-            today=today(),
-        )
+    case, _changes = on_case(
+        ledger,
+        number,
+        do_extend,
+        days=days,
+        reason=reason,
+        approver=approver,
+        on=parse_day(on, default=today()),
+        today=today(),
+    )
     done(f"{case.number} 已延期 {case.extended_days} 天，新的办结期限为 {case.due_on}。")
 
 
@@ -447,29 +427,23 @@ def close(
 ) -> None:
     """办结案件，记录“三到位一处理”结果类型与帮扶金额。"""
     from ..figures import format_yuan
-    from ..ledger import close as do_close
-    from ..ledger import find_case
+    from ..lifecycle import close as do_close
+    from ..lifecycle import on_case
+    from ..standing import closed_late_days
 
     ledger = open_ledger(ctx, write=True)
-    with ledger.transaction() as (session, log):
-        case = find_case(session, number)
-        do_close(
-            ledger,
-            session,
-            log,
-            case,
-            outcome=outcome,
-            result=result,
-            aid=aid,
-            on=parse_day(on, default=today()),
-            today=today(),
-        )
-    assert case.due_on is not None and case.closed_on is not None
-    timing = (
-        "按期办结"
-        if case.closed_on <= case.due_on
-        else f"超期 {(case.closed_on - case.due_on).days} 天办结"
+    case, _changes = on_case(
+        ledger,
+        number,
+        do_close,
+        outcome=outcome,
+        result=result,
+        aid=aid,
+        on=parse_day(on, default=today()),
+        today=today(),
     )
+    late = closed_late_days(case)
+    timing = f"超期 {late} 天办结" if late else "按期办结"
     money = f"，帮扶金额 {format_yuan(case.aid_fen)} 元" if case.aid_fen else ""
     done(
         f"{case.number} 已办结（{ledger.taxonomy.label('outcomes', case.outcome)}，{timing}{money}）。"
@@ -490,23 +464,20 @@ def rate(
     reason: Annotated[Optional[str], typer.Option("--reason", help="更正评价的原因")] = None,
 ) -> None:
     """记录信访人对办理结果的满意度评价。"""
-    from ..ledger import find_case
-    from ..ledger import rate as do_rate
+    from ..lifecycle import on_case
+    from ..lifecycle import rate as do_rate
 
     ledger = open_ledger(ctx, write=True)
-    with ledger.transaction() as (session, log):
-        case = find_case(session, number)
-        changes = do_rate(
-            ledger,
-            session,
-            log,
-            case,
-            grade=grade,
-            on=parse_day(on, default=today()),
-            today=today(),
-            replace=replace,
-            reason=reason,
-        )
+    case, changes = on_case(
+        ledger,
+        number,
+        do_rate,
+        grade=grade,
+        on=parse_day(on, default=today()),
+        today=today(),
+        replace=replace,
+        reason=reason,
+    )
     label = ledger.taxonomy.label("ratings", case.rating)
     done(
         f"{case.number} 评价：{label}。"

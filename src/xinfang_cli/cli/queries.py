@@ -25,12 +25,6 @@ Reveal = Annotated[
 ]
 
 
-def _record_reveal(ledger: "Ledger", numbers: list[str], how: str) -> None:
-    with ledger.transaction() as (_session, log):
-        for number in numbers:
-            log.record("reveal", case_number=number, reason=f"{how} --reveal 查看个人信息")
-
-
 @guard
 def list_cases(
     ctx: typer.Context,
@@ -58,31 +52,18 @@ def list_cases(
     reveal: Reveal = False,
 ) -> None:
     """列出案件（可按状态、类别、单位、日期、超期、关键词筛选）。"""
-    import calendar
-    from datetime import date
-
-    from ..dates import parse_month
+    from ..dates import parse_month, window
     from ..errors import InputError
-    from ..records import CaseFilter, case_record, co_map, select_cases
+    from ..records import CaseFilter, find_records
 
     if as_json and as_csv:
         raise InputError("--json 与 --csv 只能选一个。")
-    # --from/--to, --month and --year narrow each other; none silently replaces another.
-    starts = [parse_day(received_from)] if received_from else []
-    ends = [parse_day(received_to)] if received_to else []
-    if month:
-        y, m = parse_month(month, today=today())
-        starts.append(date(y, m, 1))
-        ends.append(date(y, m, calendar.monthrange(y, m)[1]))
-    if year is not None:
-        if not 1900 <= year <= 2100:
-            raise InputError(f"年份 {year} 不在 1900～2100 之间。")
-        starts.append(date(year, 1, 1))
-        ends.append(date(year, 12, 31))
-    start = max(starts) if starts else None
-    end = min(ends) if ends else None
-    if start and end and start > end:
-        raise InputError(f"起始日期 {start} 晚于截止日期 {end}：筛选条件互相矛盾。")
+    start, end = window(
+        start=parse_day(received_from) if received_from else None,
+        end=parse_day(received_to) if received_to else None,
+        month=parse_month(month, today=today()) if month else None,
+        year=year,
+    )
     when = parse_day(as_of, default=today())
     ledger = open_ledger(ctx, write=False)
     flt = CaseFilter(
@@ -96,12 +77,7 @@ def list_cases(
         text=search,
         as_of=when,
     )
-    with ledger.reading() as session:
-        cases = select_cases(session, ledger, flt)
-        cos = co_map(session, cases)
-    if reveal and cases:
-        _record_reveal(ledger, [c.number for c in cases], "list")
-    records = [case_record(c, cos.get(c.id or 0, []), as_of=when, reveal=reveal) for c in cases]
+    cases, records = find_records(ledger, flt, as_of=when, reveal=reveal)
     if as_json:
         emit_json(records)
     elif as_csv:
@@ -111,7 +87,8 @@ def list_cases(
 
 
 def _emit_case_csv(ledger: "Ledger", records: list[dict[str, Any]]) -> None:
-    from ..records import CASE_COLUMNS, DERIVED_COLUMNS, labelled
+    from ..casefile import CASE_COLUMNS, DERIVED_COLUMNS
+    from ..records import labelled
 
     columns = CASE_COLUMNS + DERIVED_COLUMNS
     rows = []
@@ -181,17 +158,11 @@ def show(
     reveal: Reveal = False,
 ) -> None:
     """查看一件案件的全部信息（个人信息默认脱敏）。"""
-    from ..ledger import co_departments, find_case
-    from ..records import case_record
+    from ..records import show_record
 
     when = parse_day(as_of, default=today())
     ledger = open_ledger(ctx, write=False)
-    with ledger.reading() as session:
-        case = find_case(session, number)
-        co = co_departments(session, case)
-    if reveal:
-        _record_reveal(ledger, [case.number], "show")
-    record = case_record(case, co, as_of=when, reveal=reveal)
+    case, record = show_record(ledger, number, as_of=when, reveal=reveal)
     if as_json:
         emit_json(record)
         return
@@ -201,10 +172,10 @@ def show(
 def _render_case(ledger: "Ledger", case: "Case", record: dict[str, Any], when: Any) -> None:
     from rich.table import Table
 
-    from .. import deadlines
     from ..figures import format_yuan
-    from ..labels import STATUS_LABELS
+    from ..labels import DAY_MODE_LABELS, STATUS_LABELS
     from ..records import labelled
+    from ..standing import overdue_days
 
     tax = ledger.taxonomy
     text = labelled(record, tax)
@@ -224,9 +195,7 @@ def _render_case(ledger: "Ledger", case: "Case", record: dict[str, Any], when: A
 
     status = STATUS_LABELS[case.status]
     if record["overdue"]:
-        due = case.accept_due if case.status == "registered" else case.due_on
-        assert due is not None
-        status += f"（已超期 {deadlines.days_overdue(due, when)} 天）"
+        status += f"（已超期 {overdue_days(case, when)} 天）"
     row("状态", status)
     row("信访日期", text["received_on"])
     row("信访形式", text["channel"])
@@ -245,7 +214,7 @@ def _render_case(ledger: "Ledger", case: "Case", record: dict[str, Any], when: A
     row("原件编号", text["repeat_of"])
     flags = [w for w, on in (("越级", case.bypass), ("保密", case.confidential)) if on]
     row("标记", "、".join(flags))
-    mode = "工作日" if case.day_mode == "working" else "自然日"
+    mode = DAY_MODE_LABELS.get(case.day_mode, case.day_mode)
     row(
         "时限",
         f"受理 {case.accept_days} 天 / 办结 {case.handle_days} 天 / 可延期 {case.extend_max_days} 天（{mode}）",
@@ -282,7 +251,7 @@ def history(
 
     from ..audit import events_for
     from ..labels import ACTION_LABELS
-    from ..ledger import find_case
+    from ..numbering import find_case
 
     ledger = open_ledger(ctx, write=False)
     with ledger.reading() as session:
