@@ -633,7 +633,7 @@ def _annual(**changes: Any) -> dict[str, Any]:
 
 
 def test_markdown_reads_like_the_seed() -> None:
-    from xinfang_cli.render import annual_markdown
+    from xinfang_cli.summary import annual_markdown
 
     assert annual_markdown(_annual()) == (
         "全年共受理信访事项327件(次)，同比下降18.7%；初信初访一次性办结率92.3%，"
@@ -670,13 +670,13 @@ def test_markdown_reads_like_the_seed() -> None:
     ],
 )
 def test_markdown_phrasing(changes: dict[str, Any], first_sentence: str) -> None:
-    from xinfang_cli.render import annual_markdown
+    from xinfang_cli.summary import annual_markdown
 
     assert annual_markdown(_annual(**changes)).startswith(first_sentence)
 
 
 def test_markdown_before_the_year_is_over_says_so_and_draws_no_year_on_year() -> None:
-    from xinfang_cli.render import annual_markdown
+    from xinfang_cli.summary import annual_markdown
 
     text = annual_markdown(_annual(complete=False, year=2025, as_of="2025-06-30"))
     assert text.startswith(
@@ -686,7 +686,7 @@ def test_markdown_before_the_year_is_over_says_so_and_draws_no_year_on_year() ->
 
 
 def test_markdown_bypass_and_missing_rates() -> None:
-    from xinfang_cli.render import annual_markdown
+    from xinfang_cli.summary import annual_markdown
 
     text = annual_markdown(_annual(bypass=3, one_time_rate_pct=None, satisfaction_pct=None))
     assert text.startswith(

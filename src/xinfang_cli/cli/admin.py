@@ -77,9 +77,11 @@ def taxonomy_show(ctx: typer.Context) -> None:
     """显示当前分类体系。"""
     from rich.table import Table
 
+    from ..labels import DAY_MODE_LABELS
+
     ledger = open_ledger(ctx, write=False)
     tax = ledger.taxonomy
-    mode = "工作日" if tax.day_mode == "working" else "自然日"
+    mode = DAY_MODE_LABELS.get(tax.day_mode, tax.day_mode)
     out.print(
         f"时限：受理 {tax.accept_days} 天，办结 {tax.handle_days} 天，延期不超过 {tax.extend_max_days} 天"
         f"（{mode}{'，逢节假日顺延' if tax.roll_over else ''}）；集体访 ≥ {tax.collective_threshold} 人；"

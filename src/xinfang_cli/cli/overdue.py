@@ -122,13 +122,14 @@ def _headline(report: "OverdueReport") -> str:
 
 
 def _line(item: "Reminder") -> Text:
+    from ..labels import day_unit
     from ..overdue import shown_summary
 
     line = Text("  " + item.number + "  ")
     if item.overdue:
         line.append(f"{item.label} {item.days_overdue} 天", style="bold red")
     else:
-        unit = "个工作日" if item.day_mode == "working" else "天"
+        unit = day_unit(item.day_mode)
         left = "今天到期" if item.due == item.as_of else f"还剩 {item.days_left} {unit}"
         line.append(f"{item.label} {left}", style="yellow")
     line.append(f"  期限 {item.due.isoformat()}")
