@@ -40,6 +40,7 @@ lint: install
 	$(BIN)/ruff check src tests bench sample_data
 	$(BIN)/ruff format --check src tests bench sample_data
 	$(BIN)/mypy
+	$(BIN)/lint-imports
 
 test: lint
 	$(BIN)/pytest

@@ -6,7 +6,6 @@ from __future__ import annotations
 import json
 import os
 import stat
-import time
 from collections.abc import Callable
 from datetime import date
 from pathlib import Path
@@ -84,11 +83,10 @@ def test_a_backup_during_an_open_write_has_the_committed_state_only(
             )
             register(writer, session, log, data, today=date(2025, 12, 31))
             session.flush()  # the row is written inside the open transaction, not committed
-            started = time.perf_counter()
+            # The writer never commits during the backup: had the backup waited for it, it would
+            # have failed with "locked" after the busy timeout instead of succeeding.
             r = ledger("backup", str(target))
-            elapsed = time.perf_counter() - started
             assert r.exit_code == 0, r.stderr
-            assert elapsed < 5, "the backup waited for the writer"
     finally:
         writer.engine.dispose()
     assert listing(ledger, target) == before

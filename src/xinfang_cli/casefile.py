@@ -11,6 +11,7 @@ import codecs
 import csv
 import io
 import json
+import zipfile
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
@@ -169,8 +170,6 @@ def _csv_table(text: str, name: str) -> list[list[str]]:
 
 
 def _xlsx_table(data: bytes, name: str) -> list[list[str]]:
-    import zipfile
-
     from openpyxl import load_workbook
     from openpyxl.utils.exceptions import InvalidFileException
 

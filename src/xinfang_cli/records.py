@@ -8,6 +8,7 @@ recording that a reveal happened is the caller's job (it owns the transaction).
 from __future__ import annotations
 
 import contextlib
+import difflib
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -15,14 +16,21 @@ from typing import Any
 from sqlalchemy import ColumnElement, and_, false, or_
 from sqlmodel import Session, col, select
 
+from .errors import InputError, XinfangError
 from .figures import format_yuan
 from .labels import STATUS_ALIASES, STATUS_CHOICES, STATUS_LABELS
 from .ledger import Ledger
 from .models import Case, CoDepartment
 from .numbering import find_case
-from .privacy import mask_id_number, mask_name, mask_phone
+from .privacy import (
+    mask_id_number,
+    mask_name,
+    mask_phone,
+    validate_id_number,
+    validate_phone,
+)
 from .standing import AsOf, current_due, is_overdue
-from .taxonomy import Taxonomy
+from .taxonomy import FIELD_ENUMS, Taxonomy
 
 
 def record_reveal(ledger: Ledger, numbers: list[str], *, reason: str) -> None:
@@ -108,14 +116,12 @@ def case_record(
 
 def labelled(record: dict[str, Any], tax: Taxonomy) -> dict[str, str]:
     """A JSON record turned into the text people read in a file: Chinese labels, 是/否, 、lists."""
-    from .taxonomy import FIELD_ENUMS as enum_kind
-
     out: dict[str, str] = {}
     for key, value in record.items():
         if value is None:
             out[key] = ""
-        elif key in enum_kind:
-            out[key] = tax.label(enum_kind[key], value)
+        elif key in FIELD_ENUMS:
+            out[key] = tax.label(FIELD_ENUMS[key], value)
         elif key == "category":
             out[key] = tax.category_name(value)
         elif key == "group":
@@ -153,8 +159,6 @@ class CaseFilter:
 
 
 def filter_conditions(ledger: Ledger, flt: CaseFilter) -> list[ColumnElement[bool]]:
-    from .errors import InputError
-
     tax = ledger.taxonomy
     conditions: list[ColumnElement[bool]] = []
     if flt.status:
@@ -162,8 +166,6 @@ def filter_conditions(ledger: Ledger, flt: CaseFilter) -> list[ColumnElement[boo
             flt.status.strip().lower(), STATUS_ALIASES.get(flt.status.strip())
         )
         if status is None:
-            import difflib
-
             labels = list(STATUS_CHOICES)
             close = difflib.get_close_matches(flt.status.strip(), labels, n=2, cutoff=0.3)
             hint = f"您是不是要找：{'、'.join(close)}？" if close else ""
@@ -204,9 +206,6 @@ def filter_conditions(ledger: Ledger, flt: CaseFilter) -> list[ColumnElement[boo
             like(Case.unit),
         ]
         # A whole phone or ID number finds its petitioner's cases (the output stays masked).
-        from .errors import XinfangError
-        from .privacy import validate_id_number, validate_phone
-
         for validate, column in (
             (validate_phone, Case.phone),
             (validate_id_number, Case.id_number),

@@ -36,7 +36,7 @@ from .db import describe, explain, open_engine
 from .errors import LedgerUnavailable
 from .labels import ACTION_LABELS, FIELD_LABELS
 from .models import Case, CoDepartment, Event, TaxonomyVersion
-from .taxonomy import Taxonomy
+from .taxonomy import Taxonomy, parse_taxonomy
 
 # Events that change no case: who looked at personal data, and reminders sent.
 NOT_CASE_CHANGES = frozenset({"reveal", "remind"})
@@ -514,8 +514,6 @@ class _Labels:
 
     def taxonomy(self) -> Taxonomy | None:
         if self._taxonomy is False:
-            from .taxonomy import parse_taxonomy
-
             source = self.conn.execute(
                 select(col(TaxonomyVersion.source))
                 .order_by(col(TaxonomyVersion.id).desc())
