@@ -42,8 +42,13 @@ def count_if(condition: ColumnElement[bool]) -> Any:
     return func.coalesce(func.sum(case((condition, 1), else_=0)), 0)
 
 
+# A voided case (entered by mistake) is in no report: every query keeps to the live cases.
+LIVE = C.status != "voided"
+
+
 def received_between(start: date, end: date) -> ColumnElement[bool]:
-    return and_(C.received_on >= start, C.received_on <= end)
+    """The live cases received in the period."""
+    return and_(C.received_on >= start, C.received_on <= end, LIVE)
 
 
 @contextmanager

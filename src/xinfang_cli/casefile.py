@@ -54,6 +54,8 @@ CASE_COLUMNS: tuple[tuple[str, str], ...] = (
     ("aid_yuan", "帮扶金额"),
     ("rating", "满意度"),
     ("rated_on", "评价日期"),
+    ("voided_on", "作废日期"),
+    ("void_reason", "作废理由"),
 )
 DERIVED_COLUMNS: tuple[tuple[str, str], ...] = (
     ("group", "事项分组"),

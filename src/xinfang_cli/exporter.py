@@ -46,6 +46,7 @@ def export_cases(
     flt = CaseFilter(
         received_from=date(year, 1, 1) if year else None,
         received_to=date(year, 12, 31) if year else None,
+        voided=None,  # voided cases too (marked), so export --reveal → import gives them back
     )
     with ledger.reading() as session:
         cases = select_cases(session, ledger, flt)

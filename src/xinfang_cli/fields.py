@@ -9,7 +9,8 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from .errors import InputError
+from .dates import parse_date
+from .errors import InputError, XinfangError
 from .privacy import validate_id_number, validate_phone
 from .taxonomy import Taxonomy
 
@@ -97,3 +98,66 @@ def build_input(tax: Taxonomy, raw: dict[str, Any]) -> CaseInput:
         confidential=raw.get("confidential"),
         number=clean(raw.get("number")),
     )
+
+
+# --- one field at a time, named by its option --------------------------------------------------
+# The registration fields a clerk types, and the option of `add` / `amend` that carries each.
+OPTIONS = {
+    "received_on": "--received",
+    "channel": "--channel",
+    "name": "--name",
+    "identity": "--identity",
+    "unit": "--unit",
+    "phone": "--phone",
+    "id_number": "--id-number",
+    "persons": "--persons",
+    "summary": "--summary",
+    "content": "--content",
+    "nature": "--nature",
+    "category": "--category",
+    "repeat_of": "--repeat-of",
+    "bypass": "--bypass",
+    "confidential": "--confidential",
+}
+REQUIRED = frozenset({"received_on", "channel", "summary"})
+
+
+def read_field(tax: Taxonomy, key: str, text: str, *, today: date) -> Any:
+    """One registration field typed as text → its stored value (None: cleared, for a field that
+    may be empty). Errors name the option the value came from: “--received：无法识别的日期…”."""
+    value = text.strip()
+    try:
+        if not value:
+            if key in REQUIRED:
+                raise InputError("不能为空。")
+            return None
+        if key == "received_on":
+            return parse_date(value, today=today)
+        if key == "channel":
+            return tax.resolve("channels", value)
+        if key == "identity":
+            return tax.resolve("identities", value)
+        if key == "nature":
+            return tax.resolve("natures", value)
+        if key == "category":
+            return tax.category(value).key
+        if key == "phone":
+            return validate_phone(value)
+        if key == "id_number":
+            return validate_id_number(value)
+        if key == "persons":
+            return parse_persons(value)
+        if key == "repeat_of":
+            return value.upper()
+        return value
+    except XinfangError as exc:
+        raise type(exc)(f"{OPTIONS.get(key, key)}：{exc.message}") from None
+
+
+def read_fields(tax: Taxonomy, given: dict[str, str | None], *, today: date) -> dict[str, Any]:
+    """Every field given (not None) read by `read_field`, in the order of OPTIONS."""
+    return {
+        key: read_field(tax, key, given[key] or "", today=today)
+        for key in OPTIONS
+        if given.get(key) is not None
+    }

@@ -19,7 +19,7 @@ from sqlalchemy import select, text
 from sqlalchemy.exc import SQLAlchemyError
 from sqlmodel import col
 
-from . import deadlines, lifecycle
+from . import corrections, deadlines, lifecycle
 from .casefile import CaseFile, read_case_file
 from .db import describe, resolve_url, sqlite_path
 from .errors import XinfangError
@@ -170,6 +170,10 @@ def _steps(
         )
     if item.rating is not None and item.rated_on is not None:
         lifecycle.rate(ledger, session, log, case, grade=item.rating, on=item.rated_on, today=today)
+    if item.voided_on is not None:
+        corrections.void(
+            ledger, session, log, case, reason=item.void_reason, today=today, on=item.voided_on
+        )
 
 
 def import_cases(

@@ -13,6 +13,7 @@ STATUS_LABELS = {
     "handling": "办理中",
     "closed": "已办结",
     "not_accepted": "不予受理",
+    "voided": "已作废",
 }
 
 # What a clerk may type for a status (list --status): the keys, the labels, a few usual words.
@@ -24,7 +25,7 @@ STATUS_ALIASES = {
     "open": "open",
     "未办结": "open",
 }
-STATUS_CHOICES = (*STATUS_LABELS.values(), "未办结")
+STATUS_CHOICES = ("已登记", "办理中", "已办结", "不予受理", "未办结")
 
 DAY_MODE_LABELS = {"calendar": "自然日", "working": "工作日"}
 
@@ -41,6 +42,10 @@ ACTION_LABELS = {
     "rate": "评价",
     "reveal": "查看个人信息",
     "remind": "督办提醒",
+    "amend": "更正登记信息",
+    "reassign": "改派",
+    "void": "作废",
+    "reopen": "撤销办结/不予受理",
 }
 
 FIELD_LABELS = {
@@ -87,6 +92,11 @@ FIELD_LABELS = {
     "aid_fen": "帮扶金额",
     "rating": "满意度",
     "rated_on": "评价日期",
+    "voided_on": "作废日期",
+    "void_reason": "作废理由",
+    "reassigned_on": "改派日期",
+    "reopened_on": "撤销日期",
+    "reason": "原因",
     "kind": "提醒类型",
     "due": "期限",
     "as_of": "检查日期",

@@ -81,7 +81,11 @@ def earlier_cases(session: Session, data: CaseInput) -> list[Case]:
         return []
     query = (
         select(Case)
-        .where(or_(*conditions), col(Case.received_on) <= data.received_on)
+        .where(
+            or_(*conditions),
+            col(Case.received_on) <= data.received_on,
+            col(Case.status) != "voided",
+        )
         .order_by(col(Case.received_on), col(Case.id))
     )
     return list(session.exec(query))

@@ -16,6 +16,7 @@ from sqlalchemy import ColumnElement, Connection, and_, false, func, or_, select
 
 from . import deadlines, risk
 from .aggregates import (
+    LIVE,
     UNCLASSIFIED,
     C,
     check_month,
@@ -84,12 +85,12 @@ def monthly(ledger: Ledger, *, year: int, month: int, as_of: date) -> dict[str, 
         count_if(and_(in_month, collective)).label("collective"),
         count_if(and_(in_month, bypass)).label("bypass"),
     ).where(or_(in_month, in_prev, in_last_year))
-    closed = select(func.count()).where(C.closed_on >= window.start, C.closed_on <= end)
+    closed = select(func.count()).where(C.closed_on >= window.start, C.closed_on <= end, LIVE)
     backlog = select(
         count_if(at.open).label("open_at_end"),
         count_if(at.overdue).label("overdue"),
         count_if(due_soon).label("due_soon"),
-    ).where(C.received_on <= end, at.maybe_open)
+    ).where(C.received_on <= end, at.maybe_open, LIVE)
     categories = (
         select(
             C.category,
@@ -102,7 +103,7 @@ def monthly(ledger: Ledger, *, year: int, month: int, as_of: date) -> dict[str, 
     )
     departments = (
         select(
-            C.lead_dept,
+            at.lead.label("lead_dept"),
             count_if(and_(in_month, at.accepted)).label("received"),
             count_if(at.handling).label("open"),
             count_if(and_(at.handling, at.overdue)).label("overdue"),
@@ -110,10 +111,11 @@ def monthly(ledger: Ledger, *, year: int, month: int, as_of: date) -> dict[str, 
         .where(
             C.lead_dept.is_not(None),
             C.received_on <= end,
+            LIVE,
             at.accepted,
             or_(in_month, at.handling),
         )
-        .group_by(C.lead_dept)
+        .group_by(at.lead)
     )
     terms = list(dict.fromkeys(tax.topic_words))
     topics = (
@@ -139,7 +141,7 @@ def monthly(ledger: Ledger, *, year: int, month: int, as_of: date) -> dict[str, 
         at.registered.label("registered"),
         at.due.label("due"),
         at.overdue.label("overdue"),
-    ).where(C.received_on <= end, at.maybe_open, at.open, or_(at.overdue, due_soon))
+    ).where(C.received_on <= end, at.maybe_open, LIVE, at.open, or_(at.overdue, due_soon))
 
     with connect(ledger) as conn:
         r = {k: int(v) for k, v in conn.execute(received).mappings().one().items()}

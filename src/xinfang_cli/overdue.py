@@ -263,6 +263,7 @@ def open_on(session: Session, as_of: date) -> list[OpenCase]:
     """
     query = sa_select(*_OPEN_CASE_COLUMNS).where(
         col(Case.received_on) <= as_of,
+        col(Case.status) != "voided",
         or_(col(Case.closed_on).is_(None), col(Case.closed_on) > as_of),
         or_(col(Case.rejected_on).is_(None), col(Case.rejected_on) > as_of),
     )

@@ -9,11 +9,12 @@ from __future__ import annotations
 
 import contextlib
 import difflib
+import re
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, false, or_
+from sqlalchemy import ColumnElement, and_, false, func, or_
 from sqlmodel import Session, col, select
 
 from .errors import InputError, XinfangError
@@ -105,6 +106,8 @@ def case_record(
         "aid_yuan": float(format_yuan(case.aid_fen)) if case.aid_fen is not None else None,
         "rating": case.rating,
         "rated_on": _iso(case.rated_on),
+        "voided_on": _iso(case.voided_on),
+        "void_reason": case.void_reason,
         "group": case.group_key,
         "status": case.status,
         "accept_due": case.accept_due.isoformat(),
@@ -156,11 +159,16 @@ class CaseFilter:
     overdue: bool = False
     text: str | None = None
     as_of: date | None = None
+    voided: bool | None = False  # True: the voided cases only; None: all; False: the live ones
 
 
 def filter_conditions(ledger: Ledger, flt: CaseFilter) -> list[ColumnElement[bool]]:
     tax = ledger.taxonomy
     conditions: list[ColumnElement[bool]] = []
+    if flt.voided is not None:
+        conditions.append(
+            col(Case.status) == "voided" if flt.voided else col(Case.status) != "voided"
+        )
     if flt.status:
         status = STATUS_ALIASES.get(
             flt.status.strip().lower(), STATUS_ALIASES.get(flt.status.strip())
@@ -189,31 +197,54 @@ def filter_conditions(ledger: Ledger, flt: CaseFilter) -> list[ColumnElement[boo
     if flt.overdue:
         as_of = flt.as_of or date.today()
         conditions.append(and_(col(Case.received_on) <= as_of, AsOf(as_of).overdue))
-    if flt.text:
-        # What the clerk typed is text, not a pattern: "%" and "_" match only themselves.
-        typed = flt.text.strip().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-        needle = f"%{typed}%"
-
-        def like(column: Any) -> ColumnElement[bool]:
-            return col(column).like(needle, escape="\\")
-
-        matches = [
-            like(Case.summary),
-            like(Case.content),
-            like(Case.result),
-            like(Case.number),
-            and_(col(Case.confidential) == false(), like(Case.name)),
-            like(Case.unit),
-        ]
-        # A whole phone or ID number finds its petitioner's cases (the output stays masked).
-        for validate, column in (
-            (validate_phone, Case.phone),
-            (validate_id_number, Case.id_number),
-        ):
-            with contextlib.suppress(XinfangError):
-                matches.append(col(column) == validate(flt.text))
-        conditions.append(or_(*matches))
+    if flt.text and flt.text.strip():
+        conditions += [_matches(word) for word in search_words(flt.text)]
     return conditions
+
+
+SEARCHED = (
+    "编号、反映问题、具体内容、办理结果、单位、信访人姓名（保密案件除外）；"
+    "完整的电话或身份证号，或电话的后四位。多个词以空格分隔，须全部匹配"
+)
+_LAST_FOUR = re.compile(r"\d{4}")
+
+
+def search_words(text: str) -> list[str]:
+    """What `--search` looks for: a whole phone or ID number (even typed with spaces) is one
+    term; anything else is split into words, each of which must match."""
+    whole = text.strip()
+    for validate in (validate_phone, validate_id_number):
+        with contextlib.suppress(XinfangError):
+            validate(whole)
+            return [whole]
+    return whole.replace("\u3000", " ").split()
+
+
+def _matches(word: str) -> ColumnElement[bool]:
+    """One search word: in the case's text, number or unit, a non-confidential name, a whole
+    phone or ID number, or the last four digits of the phone (what the masked phone shows)."""
+    # What the clerk typed is text, not a pattern: "%" and "_" match only themselves.
+    typed = word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    needle = f"%{typed}%"
+
+    def like(column: Any) -> ColumnElement[bool]:
+        return col(column).like(needle, escape="\\")
+
+    matches = [
+        like(Case.summary),
+        like(Case.content),
+        like(Case.result),
+        func.upper(col(Case.number)).like(needle.upper(), escape="\\"),
+        and_(col(Case.confidential) == false(), like(Case.name)),
+        like(Case.unit),
+    ]
+    # A whole phone or ID number finds its petitioner's cases (the output stays masked).
+    for validate, column in ((validate_phone, Case.phone), (validate_id_number, Case.id_number)):
+        with contextlib.suppress(XinfangError):
+            matches.append(col(column) == validate(word))
+    if _LAST_FOUR.fullmatch(word):
+        matches.append(col(Case.phone).like(f"%{word}"))
+    return or_(*matches)
 
 
 def find_records(

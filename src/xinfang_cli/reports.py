@@ -87,7 +87,9 @@ def annual(ledger: Ledger, *, year: int, as_of: date) -> dict[str, Any]:
     first_time = C.repeat_of.is_(None)
     later = CASES.alias("later")
     # One-time: no case received by as-of (in any year) names it as the matter it repeats.
-    repeated = exists().where(later.c.repeat_of == C.number, later.c.received_on <= as_of)
+    repeated = exists().where(
+        later.c.repeat_of == C.number, later.c.received_on <= as_of, later.c.status != "voided"
+    )
     satisfied_or_basic = C.rating.in_(("satisfied", "basically_satisfied"))
 
     headline = select(
@@ -134,7 +136,7 @@ def annual(ledger: Ledger, *, year: int, as_of: date) -> dict[str, Any]:
     )
     departments = (
         select(
-            C.lead_dept,
+            at.lead.label("lead_dept"),
             func.count().label("assigned"),
             count_if(at.closed).label("closed"),
             count_if(at.closed_on_time).label("closed_on_time"),
@@ -143,7 +145,7 @@ def annual(ledger: Ledger, *, year: int, as_of: date) -> dict[str, Any]:
             count_if(and_(at.rated, satisfied_or_basic)).label("good"),
         )
         .where(cohort, at.accepted, C.lead_dept.is_not(None))
-        .group_by(C.lead_dept)
+        .group_by(at.lead)
     )
     with connect(ledger) as conn:
         h = conn.execute(headline).mappings().one()

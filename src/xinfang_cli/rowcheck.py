@@ -72,6 +72,8 @@ class PlannedCase:
     aid: str | None = None
     rating: str | None = None
     rated_on: date | None = None
+    voided_on: date | None = None
+    void_reason: str | None = None
 
 
 @dataclass
@@ -408,6 +410,14 @@ def _check_lifecycle(
     plan.rated_on = read_date("rated_on") if r.has("rated_on") else plan.closed_on
     if r.has("rating") and state.status == "closed" and plan.rated_on is not None:
         r.report(check_rate(state, on=plan.rated_on, today=today))
+
+    # 作废 (an exported ledger keeps its voided cases, marked)
+    plan.voided_on = read_date("voided_on")
+    plan.void_reason = r.raw("void_reason")
+    needs("voided_on", "void_reason", "作废必须写明理由。")
+    needs("void_reason", "voided_on", "填写了作废理由，须同时填写作废日期。")
+    if plan.voided_on is not None:
+        r.report(check_date("voided_on", plan.voided_on, today=today))
 
 
 @dataclass

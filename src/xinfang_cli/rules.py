@@ -273,3 +273,88 @@ def check_rate(
     return problems + check_date(
         "rated_on", on, today=today, after=case.closed_on, after_field="closed_on"
     )
+
+
+# --- corrections ------------------------------------------------------------------------------
+def _reason(field: str, reason: str | None, what: str) -> list[Problem]:
+    if _blank(reason):
+        return [Problem(field, f"{what}必须写明原因{{option}}。", option="--reason")]
+    return []
+
+
+def check_amend(
+    case: State,
+    *,
+    received_on: date | None,
+    reason: str | None,
+    today: date,
+    rejected_on: date | None = None,
+) -> list[Problem]:
+    """更正 the registration: any case but a voided one, with a reason; a new date of receipt
+    may not be in the future nor after the case was accepted or rejected."""
+    if case.status == "voided":
+        return [Problem("status", f"案件 {case.number} 已作废，不能更正。", refusal=True)]
+    problems = _reason("reason", reason, "更正")
+    if received_on is not None:
+        problems += check_date("received_on", received_on, today=today)
+        for later, field in ((case.accepted_on, "accepted_on"), (rejected_on, "rejected_on")):
+            if later is not None and received_on > later:
+                problems.append(
+                    Problem(
+                        "received_on",
+                        f"信访日期 {received_on} 晚于{FIELD_LABELS[field]} {later}：案件已在此前"
+                        "作出决定，不能把信访日期改到它之后。",
+                        refusal=True,
+                    )
+                )
+    return problems
+
+
+def check_reassign(
+    case: State, *, reason: str | None, on: date, today: date, changed: bool
+) -> list[Problem]:
+    """改派: only while handling, with a reason, dated between the acceptance and today."""
+    problems = _status(case, ("handling",), "改派")
+    if problems:
+        return problems
+    problems = _reason("reason", reason, "改派")
+    problems += check_date(
+        "reassigned_on", on, today=today, after=case.accepted_on, after_field="accepted_on"
+    )
+    if not changed:
+        problems.append(Problem("lead_dept", "改派后的主办单位、协办单位和包案领导与现在相同。"))
+    return problems
+
+
+def check_void(case: State, *, reason: str | None) -> list[Problem]:
+    """作废 (entered by mistake, a duplicate): any case not voided already, with a reason."""
+    if case.status == "voided":
+        return [Problem("status", f"案件 {case.number} 已经作废。", refusal=True)]
+    return _reason("reason", reason, "作废")
+
+
+def check_reopen(
+    case: State, *, reason: str | None, on: date, today: date, rejected_on: date | None
+) -> list[Problem]:
+    """撤销办结或不予受理: back to handling / registered, with a reason, dated after the step it
+    undoes."""
+    if case.status not in ("closed", "not_accepted"):
+        current = STATUS_LABELS.get(case.status, case.status)
+        hint = {
+            "registered": "尚未作出受理决定，无需撤销；如系误登记请用 xinfang void。",
+            "handling": "案件仍在办理中，无需撤销；如需换单位请用 xinfang reassign。",
+            "voided": "已作废的案件不能恢复。",
+        }.get(case.status, "")
+        return [
+            Problem(
+                "status",
+                f"案件 {case.number} 当前状态为“{current}”，只有“已办结”或“不予受理”的案件"
+                f"可以撤销。{hint}",
+                refusal=True,
+            )
+        ]
+    undone = case.closed_on if case.status == "closed" else rejected_on
+    field = "closed_on" if case.status == "closed" else "rejected_on"
+    return _reason("reason", reason, "撤销") + check_date(
+        "reopened_on", on, today=today, after=undone, after_field=field
+    )

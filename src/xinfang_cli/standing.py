@@ -11,12 +11,13 @@ from __future__ import annotations
 from datetime import date
 from typing import Any, Protocol
 
-from sqlalchemy import ColumnElement, and_, case, func, not_, or_
+from sqlalchemy import ColumnElement, and_, case, func, not_, or_, select
 
 from . import deadlines
-from .models import Case
+from .models import Case, LeadChange
 
 CASE = (Case.__table__).c  # type: ignore[attr-defined]
+LEAD = (LeadChange.__table__).c  # type: ignore[attr-defined]
 
 
 class Dated(Protocol):
@@ -118,6 +119,15 @@ class AsOf:
 
     def __init__(self, on: date) -> None:
         self.on = on
+        # The lead department on `on`: a handover (reassign) dated later has not happened yet.
+        later_handover = (
+            select(LEAD.from_dept)
+            .where(LEAD.case_id == CASE.id, LEAD.on_date > on)
+            .order_by(LEAD.on_date, LEAD.id)
+            .limit(1)
+            .scalar_subquery()
+        )
+        self.lead = func.coalesce(later_handover, CASE.lead_dept)
         self.accepted = _happened(CASE.accepted_on, on)
         self.rejected = _happened(CASE.rejected_on, on)
         self.closed = _happened(CASE.closed_on, on)
