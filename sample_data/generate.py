@@ -61,10 +61,10 @@ from typing import Any
 from typer.testing import CliRunner
 
 from xinfang_cli import deadlines
+from xinfang_cli.casefile import CASE_COLUMNS
 from xinfang_cli.cli.main import app
+from xinfang_cli.figures import change_pct, pct
 from xinfang_cli.privacy import id_check_char, validate_id_number, validate_phone
-from xinfang_cli.records import CASE_COLUMNS
-from xinfang_cli.reports import change_pct, pct
 from xinfang_cli.taxonomy import Category, default_taxonomy
 
 SEED = 20251231
@@ -1289,7 +1289,7 @@ def write_csv(rows: list[dict[str, str]], encoding: str) -> bytes:
     w = csv.writer(buf, lineterminator="\r\n")
     w.writerow([h for _, h in CASE_COLUMNS])
     for r in rows:
-        w.writerow([r[k] for k, _ in CASE_COLUMNS])
+        w.writerow([r.get(k, "") for k, _ in CASE_COLUMNS])
     return buf.getvalue().encode(encoding)
 
 
