@@ -2,7 +2,8 @@
 
 Owns the accepted forms (contract.md "Running it"): ``2025-03-04``, ``2025-3-4``, ``2025/3/4``,
 ``2025.3.4``, ``20250304``, ``2025年3月4日`` (or 号), ``3月4日`` (this year), ``今天``/``today``,
-``昨天``/``yesterday``, ``前天``; months ``2025-03``, ``2025/3``, ``2025.3``, ``202503``,
+``昨天``/``yesterday``, ``前天`` (and ``明天``, ``后天``, so
+ that a future date is refused by the rules as one); months ``2025-03``, ``2025/3``, ``2025.3``, ``202503``,
 ``2025年3月``, ``3月`` (this year), ``本月``, ``上月``. Full-width digits and punctuation are
 normalised, surrounding whitespace ignored. Anything else is an InputError that quotes the input
 and lists the accepted forms: a date is never guessed. ``today`` is always a parameter.
@@ -33,6 +34,11 @@ _RELATIVE_DAYS = {
     "昨日": 1,
     "yesterday": 1,
     "前天": 2,
+    # Read, so that a step dated in the future is refused for what it is, not as unreadable.
+    "明天": -1,
+    "明日": -1,
+    "tomorrow": -1,
+    "后天": -2,
 }
 
 _RELATIVE_MONTHS = {

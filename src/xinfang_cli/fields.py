@@ -11,6 +11,7 @@ from typing import Any
 
 from .dates import parse_date
 from .errors import InputError, XinfangError
+from .labels import FIELD_LABELS
 from .privacy import validate_id_number, validate_phone
 from .taxonomy import Taxonomy
 
@@ -129,7 +130,7 @@ def read_field(tax: Taxonomy, key: str, text: str, *, today: date) -> Any:
     try:
         if not value:
             if key in REQUIRED:
-                raise InputError("不能为空。")
+                raise InputError(f"{FIELD_LABELS[key]}不能为空。")
             return None
         if key == "received_on":
             return parse_date(value, today=today)
@@ -151,7 +152,7 @@ def read_field(tax: Taxonomy, key: str, text: str, *, today: date) -> Any:
             return value.upper()
         return value
     except XinfangError as exc:
-        raise type(exc)(f"{OPTIONS.get(key, key)}：{exc.message}") from None
+        raise exc.prefixed(f"{OPTIONS.get(key, key)}：") from None
 
 
 def read_fields(tax: Taxonomy, given: dict[str, str | None], *, today: date) -> dict[str, Any]:

@@ -27,6 +27,12 @@ STATUS_ALIASES = {
 }
 STATUS_CHOICES = ("已登记", "办理中", "已办结", "不予受理", "未办结")
 
+# What `list --search` looks in (records.search_words / _matches), as its help says it.
+SEARCHED = (
+    "编号、反映问题、具体内容、办理结果、单位、信访人姓名（保密案件除外）；"
+    "完整的电话或身份证号，或电话的后四位。多个词以空格分隔，须全部匹配"
+)
+
 DAY_MODE_LABELS = {"calendar": "自然日", "working": "工作日"}
 
 ACTION_LABELS = {

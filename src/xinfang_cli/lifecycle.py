@@ -184,6 +184,12 @@ def add_case(ledger: Ledger, data: CaseInput, *, today: date) -> Case:
         return register(ledger, session, log, data, today=today)
 
 
+def existing_case(ledger: Ledger, number: str) -> Case:
+    """The case with this number (read only), or NotFoundError."""
+    with ledger.reading() as session:
+        return find_case(session, number)
+
+
 def petitioner_cases(ledger: Ledger, data: CaseInput) -> list[Case]:
     """`add`'s warning: the petitioner's earlier cases (read without taking the write lock)."""
     with ledger.reading() as session:

@@ -51,6 +51,22 @@ def co_departments(session: Session, case: Case) -> list[str]:
     )
 
 
+def repeats_of(session: Session, numbers: list[str]) -> dict[str, list[str]]:
+    """For each of these cases, the live cases that name it as the case they repeat."""
+    out: dict[str, list[str]] = {}
+    for start in range(0, len(numbers), 500):
+        rows = session.exec(
+            select(Case.repeat_of, Case.number)
+            .where(col(Case.repeat_of).in_(numbers[start : start + 500]))
+            .where(col(Case.status) != "voided")
+            .order_by(col(Case.received_on), col(Case.number))
+        )
+        for original, number in rows:
+            if original is not None:
+                out.setdefault(original, []).append(number)
+    return out
+
+
 def co_map(session: Session, cases: list[Case]) -> dict[int, list[str]]:
     """Co-departments of many cases in one query."""
     ids = [c.id for c in cases if c.id is not None]
@@ -68,9 +84,15 @@ def co_map(session: Session, cases: list[Case]) -> dict[int, list[str]]:
 
 
 def case_record(
-    case: Case, co_depts: list[str], *, as_of: date, reveal: bool = False
+    case: Case,
+    co_depts: list[str],
+    *,
+    as_of: date,
+    reveal: bool = False,
+    repeats: list[str] | None = None,
 ) -> dict[str, Any]:
-    """The case as a JSON object: case-file keys (enumerations as keys) plus derived ones."""
+    """The case as a JSON object: case-file keys (enumerations as keys) plus derived ones;
+    `repeats` (list and show): the numbers of the later cases that repeat this one."""
     hide_name = case.confidential and not reveal
     record: dict[str, Any] = {
         "number": case.number,
@@ -114,6 +136,8 @@ def case_record(
         "due_on": _iso(case.due_on),
         "overdue": is_overdue(case, as_of),
     }
+    if repeats is not None:
+        record["repeats"] = repeats
     return record
 
 
@@ -202,10 +226,6 @@ def filter_conditions(ledger: Ledger, flt: CaseFilter) -> list[ColumnElement[boo
     return conditions
 
 
-SEARCHED = (
-    "编号、反映问题、具体内容、办理结果、单位、信访人姓名（保密案件除外）；"
-    "完整的电话或身份证号，或电话的后四位。多个词以空格分隔，须全部匹配"
-)
 _LAST_FOUR = re.compile(r"\d{4}")
 
 
@@ -254,9 +274,15 @@ def find_records(
     with ledger.reading() as session:
         cases = select_cases(session, ledger, flt)
         cos = co_map(session, cases)
+        later = repeats_of(session, [c.number for c in cases])
     if reveal and cases:
         record_reveal(ledger, [c.number for c in cases], reason="list --reveal 查看个人信息")
-    records = [case_record(c, cos.get(c.id or 0, []), as_of=as_of, reveal=reveal) for c in cases]
+    records = [
+        case_record(
+            c, cos.get(c.id or 0, []), as_of=as_of, reveal=reveal, repeats=later.get(c.number, [])
+        )
+        for c in cases
+    ]
     return cases, records
 
 
@@ -267,9 +293,10 @@ def show_record(
     with ledger.reading() as session:
         case = find_case(session, number)
         co = co_departments(session, case)
+        later = repeats_of(session, [case.number]).get(case.number, [])
     if reveal:
         record_reveal(ledger, [case.number], reason="show --reveal 查看个人信息")
-    return case, case_record(case, co, as_of=as_of, reveal=reveal)
+    return case, case_record(case, co, as_of=as_of, reveal=reveal, repeats=later)
 
 
 def select_cases(session: Session, ledger: Ledger, flt: CaseFilter) -> list[Case]:

@@ -117,9 +117,10 @@ class Taxonomy:
         for key, label in table.items():
             if label == value or key.lower() == value.lower():
                 return key
+        near = [table.get(n, n) for n in _nearest(value, list(table.values()) + list(table))]
         raise NotFoundError(
-            f"未知的{ENUM_KINDS[kind]}“{text}”。{_nearest(value, list(table.values()) + list(table))}"
-            f"可选：{'、'.join(table.values())}"
+            f"未知的{ENUM_KINDS[kind]}“{text}”。{_hint(near)}可选：{'、'.join(table.values())}",
+            _unique(near),
         )
 
     def label(self, kind: str, key: str | None) -> str:
@@ -135,9 +136,9 @@ class Taxonomy:
             if category.name == value:
                 return category
         names = [c.name for c in self.categories.values()]
+        near = [self.category_name(n) for n in _nearest(value, names + list(self.categories))]
         raise NotFoundError(
-            f"未知的事项类别“{text}”。{_nearest(value, names + list(self.categories))}"
-            f"可选：{'、'.join(names)}"
+            f"未知的事项类别“{text}”。{_hint(near)}可选：{'、'.join(names)}", _unique(near)
         )
 
     def category_name(self, key: str | None) -> str:
@@ -158,18 +159,19 @@ class Taxonomy:
         for key, name in self.groups.items():
             if name == value or name + "类" == value:
                 return key
+        near = _nearest(value, list(self.groups.values()))
         raise NotFoundError(
-            f"未知的事项分组“{text}”。{_nearest(value, list(self.groups.values()))}"
-            f"可选：{'、'.join(self.groups.values())}"
+            f"未知的事项分组“{text}”。{_hint(near)}可选：{'、'.join(self.groups.values())}",
+            _unique(near),
         )
 
     def department(self, text: str) -> str:
         value = text.strip()
         if value in self.departments:
             return value
+        near = _nearest(value, list(self.departments))
         raise NotFoundError(
-            f"未知的单位“{text}”。{_nearest(value, list(self.departments))}"
-            "全部单位见 xinfang taxonomy show。"
+            f"未知的单位“{text}”。{_hint(near)}全部单位见 xinfang taxonomy show。", _unique(near)
         )
 
     def suggest_category(self, text: str) -> tuple[Category | None, list[str]]:
@@ -183,12 +185,21 @@ class Taxonomy:
         return best, best_hits
 
 
-def _nearest(value: str, candidates: list[str]) -> str:
+def _nearest(value: str, candidates: list[str]) -> list[str]:
+    """The names nearest to what was typed, nearest first."""
     close = difflib.get_close_matches(value, candidates, n=3, cutoff=0.3)
     if not close:
         # Chinese names are short: a shared character is the best hint we have.
         close = [c for c in candidates if value and any(ch in c for ch in value)][:3]
-    return f"您是不是要找：{'、'.join(dict.fromkeys(close))}？" if close else ""
+    return close
+
+
+def _unique(names: list[str]) -> list[str]:
+    return list(dict.fromkeys(names))
+
+
+def _hint(names: list[str]) -> str:
+    return f"您是不是要找：{'、'.join(_unique(names))}？" if names else ""
 
 
 def default_source() -> str:

@@ -78,6 +78,7 @@ def taxonomy_show(ctx: typer.Context) -> None:
     from rich.table import Table
 
     from ..labels import DAY_MODE_LABELS
+    from .wrap import Wrap
 
     ledger = open_ledger(ctx, write=False)
     tax = ledger.taxonomy
@@ -93,14 +94,14 @@ def taxonomy_show(ctx: typer.Context) -> None:
     table.add_column("类别", no_wrap=True)
     table.add_column("牵头单位", no_wrap=True)
     table.add_column("时限（受理/办结/延期）", no_wrap=True)
-    table.add_column("关键词", overflow="fold")
+    table.add_column("关键词")
     for cat in tax.categories.values():
         table.add_row(
             escape(tax.group_name(cat.group)),
             escape(cat.name),
             escape(cat.lead),
             f"{cat.accept_days}/{cat.handle_days}/{cat.extend_max_days}",
-            escape("、".join(cat.keywords)),
+            Wrap("、".join(cat.keywords)),
         )
     out.print(table)
     out.print("单位：" + "、".join(tax.departments), markup=False)
