@@ -12,21 +12,17 @@ from pathlib import Path
 
 import pytest
 
-from conftest import Run, build_template, copy_ledger
+from conftest import Run, accept, add_case, build_template, close_case, copy_ledger
 
 Xf = Callable[..., Run]
 
 
 def build_ledger(run: Callable[..., Run]) -> None:
-    for args in (
-        ("add", "--received", "2025-03-01", "--channel", "来访", "--summary", "宿舍漏水",
-         "--category", "宿舍与住宿"),
-        ("assign", "XF2025-0001", "--dept", "后勤处", "--co", "资产处", "--on", "2025-03-02"),
-        ("close", "XF2025-0001", "--outcome", "解决到位", "--result", "已修", "--on", "2025-03-10"),
-        ("add", "--received", "2025-04-01", "--channel", "来信", "--summary", "食堂涨价"),
-    ):  # fmt: skip
-        r = run(*args)
-        assert r.exit_code == 0, (args, r.stderr)
+    """XF2025-0001 closed 03-10 by 后勤处 with 资产处; XF2025-0002 a letter, registered only."""
+    dorm = add_case(run, received="2025-03-01", category="宿舍与住宿")
+    accept(run, dorm, dept="后勤处", co=["资产处"], on="2025-03-02")
+    close_case(run, dorm, on="2025-03-10")
+    add_case(run, received="2025-04-01", channel="来信", summary="食堂涨价")
 
 
 @pytest.fixture(scope="module")

@@ -6,16 +6,13 @@ from pathlib import Path
 
 from sqlmodel import select
 
+from conftest import add_case
 from xinfang_cli.ledger import open_ledger
 from xinfang_cli.models import Case
 
 
-def _add(xf, summary: str):  # type: ignore[no-untyped-def]
-    return xf("add", "--received", "2025-03-01", "--channel", "来访", "--summary", summary)
-
-
 def test_a_long_read_does_not_block_a_write(xf, ledger_path: Path) -> None:  # type: ignore[no-untyped-def]
-    assert _add(xf, "第一件").exit_code == 0
+    add_case(xf, received="2025-03-01", summary="第一件")
     reader = open_ledger(str(ledger_path), actor="读者", create=False)
     writer = open_ledger(str(ledger_path), actor="写者", create=False)
     with reader.reading() as session:
@@ -44,7 +41,7 @@ def test_a_long_read_does_not_block_a_write(xf, ledger_path: Path) -> None:  # t
 
 
 def test_two_writers_at_once_both_land(xf, ledger_path: Path) -> None:  # type: ignore[no-untyped-def]
-    assert _add(xf, "起始").exit_code == 0
+    add_case(xf, received="2025-03-01", summary="起始")
     errors: list[BaseException] = []
 
     def worker(n: int) -> None:

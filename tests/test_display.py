@@ -5,6 +5,8 @@ import re
 import pytest
 from rich.cells import cell_len
 
+from conftest import accept, add_case
+
 LONG = "食堂饭菜价格上涨过快学生意见很大希望学校能够加强对承包商的监管并公示成本构成另外窗口排队时间太长"
 
 
@@ -36,21 +38,8 @@ def test_list_table_fits_the_width_and_wraps_long_summaries(xf, monkeypatch, col
 
 def test_history_at_100_columns_keeps_dates_whole(xf, monkeypatch) -> None:  # type: ignore[no-untyped-def]
     monkeypatch.setenv("COLUMNS", "100")
-    assert (
-        xf(
-            "add",
-            "--received",
-            "2025-03-01",
-            "--channel",
-            "来访",
-            "--summary",
-            "宿舍漏水",
-            "--category",
-            "宿舍与住宿",
-        ).exit_code
-        == 0
-    )
-    assert xf("assign", "XF2025-0001", "--on", "2025-03-02").exit_code == 0
+    add_case(xf, received="2025-03-01", category="宿舍与住宿")
+    accept(xf, "XF2025-0001", on="2025-03-02")
     r = xf("history", "XF2025-0001")
     assert "受理期限：2025-03-16" in r.stdout
     assert "办结期限：（空） → 2025-05-01" in r.stdout or "办结期限：2025-05-01" in r.stdout
