@@ -5,7 +5,7 @@ from typing import Annotated, Optional
 
 import typer
 
-from .common import done, emit_json, err, escape, guard, open_ledger, out, settings
+from .common import done, emit_json, escape, guard, open_ledger, out, settings
 
 ADMIN_PANEL = "账本管理"
 
@@ -172,6 +172,7 @@ def verify(
     """
     from ..db import resolve_url
     from ..verify import verify_ledger
+    from .wrap import Wrap
 
     report = verify_ledger(resolve_url(settings(ctx).db))
     if as_json:
@@ -181,7 +182,11 @@ def verify(
         return
     if not as_json:
         for problem in report.problems[:PROBLEMS_SHOWN]:
-            out.print(problem.message, markup=False, soft_wrap=True)
+            out.print(
+                Wrap(problem.message) if out.is_terminal else problem.message,
+                markup=False,
+                soft_wrap=not out.is_terminal,
+            )
         hidden = report.problem_count - min(len(report.problems), PROBLEMS_SHOWN)
         if hidden:
             out.print(f"……另有 {hidden} 个问题未列出（可用 --json 查看更多）。", markup=False)
@@ -190,7 +195,7 @@ def verify(
         if report.complete
         else "（账本文件受损，未再核对操作日志和案件）"
     )
-    err.print(f"账本校验未通过：发现 {report.problem_count} 个问题{scope}。", markup=False)
+    done(f"账本校验未通过：发现 {report.problem_count} 个问题{scope}。")
     raise typer.Exit(1)
 
 
