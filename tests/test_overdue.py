@@ -445,9 +445,11 @@ def test_query_plan_uses_the_status_due_indexes(office: Path, analyzed: bool) ->
         raw.close()
         ledger.engine.dispose()
     on_cases = [plan for statement, plan in plans.items() if "FROM cases" in statement]
-    assert len(on_cases) == 2, plans
+    # the two index searches of the check, and (since it prints) the provisional deadlines'
+    assert len(on_cases) == 3, plans
     joined = " ".join(on_cases)
     assert "ix_cases_status_accept_due" in joined and "ix_cases_status_due_on" in joined
+    assert "ix_cases_provisional" in joined
     assert all("SEARCH cases USING INDEX" in plan for plan in on_cases)
     assert not any("SCAN cases" in plan for plan in on_cases), plans
     # (the audit log's own read of the chain's tip walks the rowid backwards: one row)

@@ -16,7 +16,7 @@ from sqlalchemy import text
 from sqlmodel import Session, col, select
 
 from .figures import format_yuan
-from .labels import DAY_MODE_LABELS, REMINDER_LABELS, STATUS_LABELS
+from .labels import DAY_MODE_LABELS, FIELD_LABELS, REMINDER_LABELS, STATUS_LABELS
 from .models import Event
 from .privacy import mask_id_number, mask_name, mask_phone
 from .taxonomy import FIELD_ENUMS, Taxonomy
@@ -47,6 +47,11 @@ def describe_value(
         return f"{value} 天"
     if field == "day_mode":
         return DAY_MODE_LABELS.get(str(value), str(value))
+    if field == "provisional":  # "accept_due:2027 due_on:2027"
+        parts = [item.partition(":") for item in str(value).split()]
+        names = "、".join(FIELD_LABELS.get(name, name) for name, _, _ in parts)
+        years = sorted({y for _, _, ys in parts for y in ys.split(",") if y})
+        return f"{names}暂定（{'、'.join(years)}年无节假日数据）"
     if field == "kind":  # a 督办提醒 (overdue --new) event
         return REMINDER_LABELS.get(str(value), str(value))
     if taxonomy is not None and isinstance(value, str):

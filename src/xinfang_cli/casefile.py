@@ -63,6 +63,7 @@ DERIVED_COLUMNS: tuple[tuple[str, str], ...] = (
     ("accept_due", "受理期限"),
     ("due_on", "办结期限"),
     ("overdue", "超期"),
+    ("deadline_provisional", "期限暂定"),
 )
 FORMATS = (".csv", ".xlsx", ".json")
 HEADER_OF: dict[str, str] = dict(CASE_COLUMNS + DERIVED_COLUMNS)
@@ -235,7 +236,7 @@ def _map_header(names: list[str], file_name: str, *, what: str = "列") -> dict[
     if unknown:
         problems.append(
             f"未知的{what}：{'、'.join(unknown)}。可用的{what}：{_valid_columns()}"
-            "（也可写英文键，如 received_on；导出文件中的事项分组、状态、受理期限、办结期限、超期会被忽略）"
+            "（也可写英文键，如 received_on；导出文件中的事项分组、状态、受理期限、办结期限、超期、期限暂定会被忽略）"
         )
     if duplicates:
         problems.append(f"重复的{what}（同一项出现两次）：{'；'.join(duplicates)}")

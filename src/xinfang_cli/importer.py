@@ -28,6 +28,7 @@ from .lifecycle import register
 from .models import Case
 from .numbering import NumberBook, normalize_number
 from .rowcheck import ImportPlan, KnownCase, PlannedCase, check_rows
+from .steps import provisional_years
 from .taxonomy import default_taxonomy
 
 
@@ -40,6 +41,9 @@ class ImportResult:
     created: bool = False
     look_alikes: list[tuple[int, str]] = field(default_factory=list)
     unit: str = "行"
+    # imported cases whose deadlines were counted through years without holiday data
+    provisional: int = 0
+    provisional_years: tuple[int, ...] = ()
 
 
 def known_cases(session: Any) -> dict[str, KnownCase]:
@@ -61,7 +65,7 @@ FLUSH_EVERY = 500
 
 def write_plan(
     ledger: Ledger, session: Any, log: Any, plan: ImportPlan, *, source: str, unit: str, today: date
-) -> int:
+) -> list[tuple[int, ...]]:
     """Write every planned case through the ledger's service functions (same rules, same events).
 
     Each registration event's reason names the file and row the case came from. Cases are
@@ -71,6 +75,7 @@ def write_plan(
     """
     book = NumberBook(session)
     pending: set[str] = set()  # numbers registered since the last flush
+    provisional: list[tuple[int, ...]] = []  # the years behind each provisional case
 
     def flush() -> None:
         session.flush()
@@ -95,13 +100,15 @@ def write_plan(
                 if item.co_depts:
                     flush()
                 _steps(ledger, session, log, case, item, today=today)
+                if case.provisional:
+                    provisional.append(provisional_years(case))
                 if len(pending) >= FLUSH_EVERY:
                     flush()
             except XinfangError as exc:
                 raise type(exc)(
                     f"第{item.line}{unit}：{exc.message}（未导入任何案件，账本未改动）"
                 ) from exc
-    return len(plan.cases)
+    return provisional
 
 
 @contextmanager
@@ -194,6 +201,8 @@ def import_cases(
     url = resolve_url(db)
     ledger_file = sqlite_path(url)
 
+    provisional: list[tuple[int, ...]] = []
+
     def result(plan: ImportPlan, location: str, created: bool = False) -> ImportResult:
         return ImportResult(
             imported=len(plan.cases),
@@ -203,10 +212,16 @@ def import_cases(
             created=created,
             look_alikes=plan.look_alikes,
             unit=case_file.unit,
+            provisional=len(provisional),
+            provisional_years=tuple(sorted({y for years in provisional for y in years})),
         )
 
     def write(ledger: Ledger, session: Any, log: Any, plan: ImportPlan) -> None:
-        write_plan(ledger, session, log, plan, source=path.name, unit=case_file.unit, today=today)
+        provisional.extend(
+            write_plan(
+                ledger, session, log, plan, source=path.name, unit=case_file.unit, today=today
+            )
+        )
 
     if ledger_file is not None and not ledger_file.exists():
         taxonomy = default_taxonomy()

@@ -52,6 +52,7 @@ ACTION_LABELS = {
     "reassign": "改派",
     "void": "作废",
     "reopen": "撤销办结/不予受理",
+    "recount": "更正期限（补充节假日安排）",
 }
 
 FIELD_LABELS = {
@@ -98,6 +99,7 @@ FIELD_LABELS = {
     "aid_fen": "帮扶金额",
     "rating": "满意度",
     "rated_on": "评价日期",
+    "provisional": "暂定期限",
     "voided_on": "作废日期",
     "void_reason": "作废理由",
     "reassigned_on": "改派日期",

@@ -11,15 +11,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, func, or_
+from sqlalchemy import Engine, func
 from sqlalchemy.exc import SQLAlchemyError
 from sqlmodel import Session, col, select
 
 from . import deadlines
 from .audit import AuditLog, utc_now
 from .db import WRITE, describe, explain, open_engine, resolve_url, sqlite_path
-from .errors import LedgerUnavailable, NotAllowed, XinfangError
-from .models import Case, CoDepartment, TaxonomyVersion
+from .errors import LedgerUnavailable, XinfangError
+from .models import Case, TaxonomyVersion
 from .taxonomy import Taxonomy, default_source, parse_taxonomy
 
 
@@ -84,7 +84,7 @@ def open_ledger(
                     )
                 source = taxonomy_source or default_source()
                 taxonomy = parse_taxonomy(source)
-                _store_taxonomy(session, AuditLog(session, actor), taxonomy, action="init")
+                store_taxonomy(session, AuditLog(session, actor), taxonomy, action="init")
                 session.commit()
             else:
                 taxonomy = parse_taxonomy(row.source)
@@ -114,7 +114,7 @@ def discard_if_unused(ledger: Ledger) -> bool:
     return True
 
 
-def _store_taxonomy(session: Session, log: AuditLog, taxonomy: Taxonomy, *, action: str) -> None:
+def store_taxonomy(session: Session, log: AuditLog, taxonomy: Taxonomy, *, action: str) -> None:
     at = utc_now()
     session.add(
         TaxonomyVersion(
@@ -127,59 +127,6 @@ def _store_taxonomy(session: Session, log: AuditLog, taxonomy: Taxonomy, *, acti
         reason="分类体系" + ("初始化" if action == "init" else "更新"),
         at=at,
     )
-
-
-def load_taxonomy(ledger: Ledger, source: str) -> Taxonomy:
-    """Replace the taxonomy in force; refuse one that would orphan values existing cases use.
-
-    A case's group follows from its category, so a category moved to another group takes its
-    cases with it (one audited change per case); their limits and deadlines never move.
-    """
-    new = parse_taxonomy(source)
-    with ledger.transaction() as (session, log):
-        orphans: list[str] = []
-        checks: list[tuple[Any, set[str], str]] = [
-            (Case.category, set(new.categories), "事项类别"),
-            (Case.channel, set(new.enums["channels"]), "信访形式"),
-            (Case.identity, set(new.enums["identities"]), "身份"),
-            (Case.nature, set(new.enums["natures"]), "性质"),
-            (Case.outcome, set(new.enums["outcomes"]), "办理结果类型"),
-            (Case.rating, set(new.enums["ratings"]), "满意度"),
-            (Case.lead_dept, set(new.departments), "主办单位"),
-        ]
-        for column, allowed, word in checks:
-            used = session.exec(select(column).where(column.is_not(None)).distinct())
-            for value in used:
-                if value not in allowed:
-                    count = session.exec(
-                        select(func.count()).select_from(Case).where(column == value)
-                    ).one()
-                    label = ledger.taxonomy.category_name(value) if word == "事项类别" else value
-                    orphans.append(f"{word}“{label}”（{count} 件案件在用）")
-        used_co = session.exec(select(CoDepartment.dept).distinct())
-        orphans += [f"协办单位“{d}”" for d in used_co if d not in new.departments]
-        if orphans:
-            raise NotAllowed("新的分类体系缺少已有案件在用的值，未载入：" + "；".join(orphans))
-        _store_taxonomy(session, log, new, action="taxonomy_load")
-        for category in new.categories.values():
-            stale = session.exec(
-                select(Case)
-                .where(col(Case.category) == category.key)
-                .where(or_(col(Case.group_key).is_(None), col(Case.group_key) != category.group))
-                .order_by(col(Case.id))
-            )
-            for case in stale:
-                changes = {"group_key": (case.group_key, category.group)}
-                touch(case, session, changes)
-                log.record(
-                    "classify",
-                    case_number=case.number,
-                    changes=changes,
-                    reason=f"分类体系更新：“{category.name}”改属“{new.group_name(category.group)}”",
-                )
-    ledger.taxonomy = new
-    ledger.calendar = deadlines.load_calendar(new.holidays, new.workdays)
-    return new
 
 
 # --- changing a case row ------------------------------------------------------------------------

@@ -33,6 +33,7 @@ class Case(SQLModel, table=True):
         Index("ix_cases_name_unit", "name", "unit"),
         Index("ix_cases_repeat_of", "repeat_of"),
         Index("ix_cases_category", "category"),
+        Index("ix_cases_provisional", "provisional"),
     )
 
     id: int | None = Field(default=None, primary_key=True)

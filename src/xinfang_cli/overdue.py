@@ -33,6 +33,7 @@ from .labels import ACCEPT_OVERDUE, DUE_SOON, HANDLE_OVERDUE, REMINDER_LABELS, S
 from .ledger import Ledger
 from .models import Case, Event
 from .standing import standing
+from .steps import provisional_years, read_marks
 
 # Registered cases have no lead department yet: the petition office itself owes the decision.
 PENDING_GROUP = "信访办（待受理）"
@@ -64,6 +65,7 @@ class Reminder:
     summary: str
     confidential: bool
     category: str | None
+    provisional: tuple[int, ...] = ()  # the years without holiday data behind its deadline
 
     @property
     def overdue(self) -> bool:
@@ -109,6 +111,9 @@ class OverdueReport:
     # With new_only: what is still overdue / due soon but was announced before (not repeated).
     announced_before_overdue: int = 0
     announced_before_due_soon: int = 0
+    # Open cases whose running deadline is provisional (a year without holiday data), read only
+    # when the check has something to say anyway: (number, due date, years).
+    provisional: list[tuple[str, date, tuple[int, ...]]] = field(default_factory=list)
 
     @property
     def empty(self) -> bool:
@@ -141,6 +146,10 @@ class OverdueReport:
                 "overdue": self.announced_before_overdue,
                 "due_soon": self.announced_before_due_soon,
             },
+            "provisional": [
+                {"number": n, "due": d.isoformat(), "years": list(y)}
+                for n, d, y in self.provisional
+            ],
         }
 
 
@@ -167,6 +176,7 @@ def _item_json(item: Reminder) -> dict[str, Any]:
             "status": item.status,
             "received_on": item.received_on.isoformat(),
             "category": item.category,
+            "deadline_provisional": bool(item.provisional),
         }
     )
     return record
@@ -235,6 +245,7 @@ class OpenCase:
     summary: str
     confidential: bool
     category: str | None
+    provisional: str | None
 
 
 _OPEN_CASE_COLUMNS = [getattr(Case, name) for name in OpenCase.__dataclass_fields__]
@@ -303,6 +314,7 @@ def classify_case(
         summary=case.summary,
         confidential=case.confidential,
         category=case.category,
+        provisional=provisional_years(case, "accept_due" if stage == "accept" else "due_on"),
     )
 
 
@@ -405,6 +417,8 @@ def check(
             report.overdue, report.due_soon = collect(
                 ledger, session, as_of=as_of, warn_days=window, dept=dept, look_back=look_back
             )
+            if not report.empty:
+                report.provisional = provisional_open(session)
         return report
     with ledger.transaction() as (session, log):
         overdue, due_soon = collect(
@@ -416,4 +430,29 @@ def check(
         report.announced_before_overdue = len(overdue) - len(report.overdue)
         report.announced_before_due_soon = len(due_soon) - len(report.due_soon)
         record_reminders(log, report.overdue + report.due_soon, as_of=as_of)
+        if not report.empty:
+            report.provisional = provisional_open(session)
     return report
+
+
+def provisional_open(session: Session) -> list[tuple[str, date, tuple[int, ...]]]:
+    """Open cases whose running deadline was counted through a year without holiday data."""
+    rows = session.connection().execute(
+        sa_select(
+            col(Case.number),
+            col(Case.status),
+            col(Case.accept_due),
+            col(Case.due_on),
+            col(Case.provisional),
+        ).where(col(Case.provisional) > "")  # a range on its own index (IS NOT NULL is not)
+    )
+    out = []
+    for number, status, accept_due, due_on, marks in rows:
+        if status not in ("registered", "handling"):
+            continue
+        field_name = "accept_due" if status == "registered" else "due_on"
+        years = read_marks(marks).get(field_name)
+        due = accept_due if status == "registered" else due_on
+        if years and due is not None:
+            out.append((number, due, years))
+    return sorted(out, key=lambda item: (item[1], item[0]))

@@ -135,6 +135,8 @@ def case_record(
         "accept_due": case.accept_due.isoformat(),
         "due_on": _iso(case.due_on),
         "overdue": is_overdue(case, as_of),
+        # a deadline counted through a year without holiday data (only weekends skipped)
+        "deadline_provisional": case.provisional is not None,
     }
     if repeats is not None:
         record["repeats"] = repeats

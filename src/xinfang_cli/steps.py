@@ -28,16 +28,37 @@ def count(case: Counted, start: date, days: int, calendar: deadlines.WorkCalenda
     return deadlines.counted(start, days, mode=mode, roll_over=case.roll_over, calendar=calendar)
 
 
+def read_marks(text: str | None) -> dict[str, tuple[int, ...]]:
+    """The provisional marks of a case: deadline field → the years counted without data
+    (stored as "accept_due:2027 due_on:2027,2028")."""
+    out: dict[str, tuple[int, ...]] = {}
+    for item in (text or "").split():
+        name, _, years = item.partition(":")
+        if name in DEADLINES:
+            out[name] = tuple(int(y) for y in years.split(",") if y.isdigit())
+    return out
+
+
 def marks(current: str | None, **fields: deadlines.Due | None) -> str | None:
     """The provisional marks after some deadlines were (re)counted: each field given is marked
-    when its count was provisional and unmarked when not; the others keep their mark."""
-    marked = set((current or "").split()) & set(DEADLINES)
-    for field, due in fields.items():
+    (with its years) when its count was provisional and unmarked when not; the others stay."""
+    marked = read_marks(current)
+    for name, due in fields.items():
         if due is None or not due.provisional:
-            marked.discard(field)
+            marked.pop(name, None)
         else:
-            marked.add(field)
-    return " ".join(f for f in DEADLINES if f in marked) or None
+            marked[name] = due.uncovered
+    text = " ".join(
+        f"{name}:{','.join(str(y) for y in marked[name])}" for name in DEADLINES if name in marked
+    )
+    return text or None
+
+
+def provisional_years(case: Any, *fields: str) -> tuple[int, ...]:
+    """The years without holiday data behind a case's provisional deadlines (all, or these)."""
+    marked = read_marks(case.provisional)
+    wanted = fields or DEADLINES
+    return tuple(sorted({y for name in wanted for y in marked.get(name, ())}))
 
 
 def register_values(
@@ -119,8 +140,10 @@ def extend_values(
 ) -> dict[str, Any]:
     """延期: the new due date counts on from the original one."""
     new_due = count(case, case.handle_due, days, calendar)
-    if "handle_due" in (case.provisional or "").split():  # it counts on from a provisional date
-        new_due = deadlines.Due(new_due.on, new_due.uncovered or (case.handle_due.year,))
+    inherited = read_marks(case.provisional).get("handle_due", ())
+    if inherited:  # it counts on from a provisional date
+        years = tuple(sorted(set(new_due.uncovered) | set(inherited)))
+        new_due = deadlines.Due(new_due.on, years)
     return {
         "extended_days": days,
         "extend_reason": clean(reason),
@@ -149,7 +172,7 @@ def rate_values(*, rating: str, on: date) -> dict[str, Any]:
 def recount_values(case: Any, calendar: deadlines.WorkCalendar) -> dict[str, Any]:
     """The provisional deadlines of a case counted again with the calendar as it is now (after
     the missing year's arrangement was added); deadlines counted with real data stay."""
-    marked = set((case.provisional or "").split())
+    marked = read_marks(case.provisional)
     values: dict[str, Any] = {}
     dues: dict[str, deadlines.Due] = {}
     if "accept_due" in marked:
@@ -162,7 +185,8 @@ def recount_values(case: Any, calendar: deadlines.WorkCalendar) -> dict[str, Any
         if case.extended_days:
             dues["due_on"] = count(case, handle_due, case.extended_days, calendar)
             if "handle_due" in dues and dues["handle_due"].provisional:
-                dues["due_on"] = deadlines.Due(dues["due_on"].on, dues["handle_due"].uncovered)
+                years = set(dues["due_on"].uncovered) | set(dues["handle_due"].uncovered)
+                dues["due_on"] = deadlines.Due(dues["due_on"].on, tuple(sorted(years)))
         else:
             dues["due_on"] = dues.get("handle_due") or deadlines.Due(handle_due)
     for field, due in dues.items():

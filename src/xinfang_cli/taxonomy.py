@@ -12,7 +12,7 @@ import difflib
 import hashlib
 import tomllib
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from importlib import resources
 from typing import Any
 
@@ -301,6 +301,10 @@ def parse_taxonomy(source: str) -> Taxonomy:
     if holidays & workdays:
         both = "、".join(d.isoformat() for d in sorted(holidays & workdays))
         problems.append(f"calendar 中 {both} 同时被列为节假日和调休工作日")
+    weekdays = sorted(d for d in workdays if d.weekday() < 5)
+    if weekdays:
+        shown = "、".join(f"{d.isoformat()}（星期{'一二三四五'[d.weekday()]}）" for d in weekdays)
+        problems.append(f"calendar.workdays 是调休上班日，应为周六或周日：{shown} 不是周末")
 
     risk_defaults = {
         "category_red_min": 5,
@@ -376,16 +380,27 @@ def _strings(table: dict[str, Any], name: str, where: str, problems: list[str]) 
 
 
 def _dates(values: Any, where: str, problems: list[str]) -> frozenset[date]:
+    """Days and ranges as the State Council's notice reads: "2027-01-01", "2027-02-05..2027-02-11"
+    (both ends included), or TOML dates."""
     out: set[date] = set()
     if not isinstance(values, list):
-        problems.append(f'{where} 必须是日期列表，如 ["2027-01-01"]')
+        problems.append(f'{where} 必须是日期列表，如 ["2027-01-01", "2027-02-05..2027-02-11"]')
         return frozenset()
     for value in values:
         if isinstance(value, date):
             out.add(value)
             continue
+        first, dots, last = str(value).strip().partition("..")
         try:
-            out.add(date.fromisoformat(str(value)))
+            start = date.fromisoformat(first.strip())
+            end = date.fromisoformat(last.strip()) if dots else start
         except ValueError:
-            problems.append(f"{where} 中的“{value}”不是 YYYY-MM-DD 日期")
+            problems.append(
+                f"{where} 中的“{value}”不是 YYYY-MM-DD 日期或 YYYY-MM-DD..YYYY-MM-DD 区间"
+            )
+            continue
+        if end < start or (end - start).days > 366:
+            problems.append(f"{where} 中的区间“{value}”有误：结束日期应在开始日期之后、一年以内")
+            continue
+        out.update(start + timedelta(days=n) for n in range((end - start).days + 1))
     return frozenset(out)

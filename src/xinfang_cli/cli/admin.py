@@ -1,37 +1,19 @@
-"""Commands that look after the ledger itself: init, the taxonomy, verify and backup."""
+"""Commands that look after the ledger itself: init, verify and backup."""
 
 from pathlib import Path
 from typing import Annotated, Optional
 
 import typer
 
-from .common import done, emit_json, escape, guard, open_ledger, out, settings
+from .common import done, emit_json, guard, out, read_text, settings
 
 ADMIN_PANEL = "账本管理"
-
-taxonomy_app = typer.Typer(
-    help="查看、导出、载入分类体系（类别、单位、信访形式、时限、敏感词…）。", no_args_is_help=True
-)
 
 
 def register(app: typer.Typer) -> None:
     app.command("init", rich_help_panel=ADMIN_PANEL)(init)
-    app.add_typer(taxonomy_app, name="taxonomy", rich_help_panel=ADMIN_PANEL)
     app.command("verify", rich_help_panel=ADMIN_PANEL)(verify)
     app.command("backup", rich_help_panel=ADMIN_PANEL)(backup)
-
-
-def _read_text(path: Path) -> str:
-    from ..errors import FileFormatError
-
-    try:
-        return path.read_text(encoding="utf-8-sig")
-    except FileNotFoundError:
-        raise FileFormatError(f"找不到文件 {path}。") from None
-    except UnicodeDecodeError:
-        raise FileFormatError(f"文件 {path} 不是 UTF-8 编码的文本。") from None
-    except OSError as exc:
-        raise FileFormatError(f"无法读取文件 {path}：{exc.strerror}") from None
 
 
 @guard
@@ -50,7 +32,7 @@ def init(
 
     source = None
     if taxonomy is not None:
-        source = _read_text(taxonomy)
+        source = read_text(taxonomy)
         parse_taxonomy(source)  # refuse a bad file before anything is created
     from .common import actor
 
@@ -68,89 +50,6 @@ def init(
     done(
         f"已创建账本 {ledger.location}（{len(ledger.taxonomy.categories)} 个类别、"
         f"{len(ledger.taxonomy.departments)} 个单位）。"
-    )
-
-
-@taxonomy_app.command("show")
-@guard
-def taxonomy_show(ctx: typer.Context) -> None:
-    """显示当前分类体系。"""
-    from rich.table import Table
-
-    from ..labels import DAY_MODE_LABELS
-    from .wrap import Wrap
-
-    ledger = open_ledger(ctx, write=False)
-    tax = ledger.taxonomy
-    mode = DAY_MODE_LABELS.get(tax.day_mode, tax.day_mode)
-    out.print(
-        f"时限：受理 {tax.accept_days} 天，办结 {tax.handle_days} 天，延期不超过 {tax.extend_max_days} 天"
-        f"（{mode}{'，逢节假日顺延' if tax.roll_over else ''}）；集体访 ≥ {tax.collective_threshold} 人；"
-        f"临期预警 {tax.warn_days} 天。",
-        markup=False,
-    )
-    table = Table(title="事项类别", title_justify="left")
-    table.add_column("分组", no_wrap=True)
-    table.add_column("类别", no_wrap=True)
-    table.add_column("牵头单位", no_wrap=True)
-    table.add_column("时限（受理/办结/延期）", no_wrap=True)
-    table.add_column("关键词")
-    for cat in tax.categories.values():
-        table.add_row(
-            escape(tax.group_name(cat.group)),
-            escape(cat.name),
-            escape(cat.lead),
-            f"{cat.accept_days}/{cat.handle_days}/{cat.extend_max_days}",
-            Wrap("、".join(cat.keywords)),
-        )
-    out.print(table)
-    out.print("单位：" + "、".join(tax.departments), markup=False)
-    for kind, word in (
-        ("channels", "信访形式"),
-        ("identities", "身份"),
-        ("natures", "性质"),
-        ("outcomes", "办理结果类型"),
-        ("ratings", "满意度"),
-    ):
-        out.print(
-            f"{word}：" + "、".join(f"{label}({key})" for key, label in tax.enums[kind].items()),
-            markup=False,
-        )
-    out.print("敏感词：" + "、".join(tax.sensitive_words), markup=False)
-    out.print("热点词：" + "、".join(tax.topic_words), markup=False)
-
-
-@taxonomy_app.command("export")
-@guard
-def taxonomy_export(
-    ctx: typer.Context,
-    file: Annotated[Path, typer.Argument(help="写入的 TOML 文件", show_default=False)],
-) -> None:
-    """把当前分类体系导出为 TOML 文件，可编辑后用 load 载入。"""
-    from ..errors import FileFormatError
-
-    ledger = open_ledger(ctx, write=False)
-    try:
-        file.write_text(ledger.taxonomy.source, encoding="utf-8")
-    except OSError as exc:
-        raise FileFormatError(f"无法写入 {file}：{exc.strerror}") from None
-    done(f"已导出分类体系到 {file}。")
-
-
-@taxonomy_app.command("load")
-@guard
-def taxonomy_load(
-    ctx: typer.Context,
-    file: Annotated[Path, typer.Argument(help="要载入的 TOML 文件", show_default=False)],
-) -> None:
-    """载入新的分类体系（先校验；会使已有案件失去类别或单位的不予载入）。已登记案件的时限不变。"""
-    from ..ledger import load_taxonomy
-
-    source = _read_text(file)
-    ledger = open_ledger(ctx, write=True)
-    tax = load_taxonomy(ledger, source)
-    done(
-        f"已载入分类体系（{len(tax.categories)} 个类别、{len(tax.departments)} 个单位）。已登记案件的期限不受影响。"
     )
 
 

@@ -7,7 +7,17 @@ import typer
 
 from ..errors import XinfangError
 from . import options as o
-from .common import done, err, guard, interactive, open_ledger, out, parse_day, today
+from .common import (
+    done,
+    err,
+    guard,
+    interactive,
+    open_ledger,
+    out,
+    parse_day,
+    today,
+    warn_provisional,
+)
 
 if TYPE_CHECKING:
     from ..fields import CaseInput
@@ -212,6 +222,7 @@ def add(
         f"已登记 {case.number}（{tax.label('channels', case.channel)}，{case.received_on}）。"
         f"应于 {case.accept_due} 前作出是否受理的决定并告知信访人。"
     )
+    warn_provisional(case, "accept_due")
 
 
 def _ask_category(tax: "Taxonomy", text: str) -> Optional[str]:
@@ -400,6 +411,7 @@ def assign(
     )
     late = " （受理超过告知期限）" if decided_late(case) else ""
     done(f"{case.number} 已受理{late}，主办：{case.lead_dept}，应于 {case.due_on} 前办结。")
+    warn_provisional(case, "handle_due")
 
 
 @guard
@@ -464,6 +476,7 @@ def extend(
         today=today(),
     )
     done(f"{case.number} 已延期 {case.extended_days} 天，新的办结期限为 {case.due_on}。")
+    warn_provisional(case, "due_on")
 
 
 @guard

@@ -10,6 +10,7 @@ import sys
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
 import typer
@@ -169,6 +170,20 @@ def emit_csv(headers: list[str], rows: list[list[str]]) -> None:
     writer.writerows(rows)
 
 
+def warn_provisional(case: Any, *fields: str) -> None:
+    """Once, after a step that counted a deadline through a year without holiday data."""
+    from ..steps import provisional_years
+
+    years = provisional_years(case, *fields)
+    if years:
+        shown = "、".join(f"{y} 年" for y in years)
+        done(
+            f"注意：{shown}的节假日安排尚未收录（chinese-calendar 和分类体系的 [calendar] 都没有），"
+            "以上期限暂按仅跳过周末计算。收到国务院的放假通知后，请写入分类体系的 [calendar] "
+            "并运行 xinfang taxonomy load，暂定期限会自动更正。"
+        )
+
+
 def done(message: str) -> None:
     """A message for the clerk (a confirmation, a warning, an error): stderr, so stdout stays
     clean for scripts. On a terminal it wraps between words and characters, never inside a
@@ -179,3 +194,17 @@ def done(message: str) -> None:
         err.print(Wrap(message))
     else:
         err.print(message, markup=False)
+
+
+def read_text(path: Path) -> str:
+    """A text file the clerk names (a taxonomy, a template): UTF-8, with or without BOM."""
+    from ..errors import FileFormatError
+
+    try:
+        return path.read_text(encoding="utf-8-sig")
+    except FileNotFoundError:
+        raise FileFormatError(f"找不到文件 {path}。") from None
+    except UnicodeDecodeError:
+        raise FileFormatError(f"文件 {path} 不是 UTF-8 编码的文本。") from None
+    except OSError as exc:
+        raise FileFormatError(f"无法读取文件 {path}：{exc.strerror}") from None

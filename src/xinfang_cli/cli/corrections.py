@@ -6,7 +6,7 @@ from typing import Annotated, Any, Optional
 import typer
 
 from . import options as o
-from .common import done, guard, open_ledger, parse_day, today
+from .common import done, guard, open_ledger, parse_day, today, warn_provisional
 
 CORRECT_PANEL = "更正"
 
@@ -97,6 +97,8 @@ def amend(
         values["confidential"] = confidential
     case, changes = on_case(ledger, number, do_amend, values=values, reason=reason, today=today())
     done(f"{case.number} 已更正：{_changed(ledger, changes)}。")
+    if "accept_due" in changes:
+        warn_provisional(case, "accept_due")
 
 
 @guard

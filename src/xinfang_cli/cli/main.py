@@ -7,7 +7,7 @@ import typer
 from typer import rich_utils
 
 from .. import __version__
-from . import admin, cases, corrections, overdue, queries, reports, transfer, usage_zh
+from . import admin, cases, corrections, overdue, queries, reports, taxonomy, transfer, usage_zh
 from .common import settings
 
 # Typer's own headings, in the language of the rest of the interface.
@@ -77,6 +77,7 @@ queries.register(app)
 overdue.register(app)
 reports.register(app)
 admin.register(app)
+taxonomy.register(app)
 transfer.register(app)
 
 

@@ -94,7 +94,7 @@ def _render(report: "OverdueReport") -> None:
         lines.append(Text())
     footer = _footer(report)
     if footer:
-        lines.append(Text(footer))
+        lines += [Text(line) for line in footer.split("\n")]
     elif lines and not lines[-1].plain:
         lines.pop()
     # Piped (cron mails it) each case stays one line; on a terminal lines wrap between words,
@@ -151,9 +151,18 @@ def _line(item: "Reminder") -> Text:
 
 
 def _footer(report: "OverdueReport") -> str:
-    if not report.new_only:
-        return ""
+    lines = []
     earlier = report.announced_before_overdue
-    if not earlier:
-        return ""
-    return f"另有 {earlier} 件超期案件此前已提醒、至今未办结；运行 xinfang overdue 可查看全部。"
+    if report.new_only and earlier:
+        lines.append(
+            f"另有 {earlier} 件超期案件此前已提醒、至今未办结；运行 xinfang overdue 可查看全部。"
+        )
+    if report.provisional:
+        years = sorted({y for _n, _d, ys in report.provisional for y in ys})
+        shown = "、".join(f"{n}（{d.isoformat()}）" for n, d, _ys in report.provisional[:10])
+        more = f"等 {len(report.provisional)} 件" if len(report.provisional) > 10 else ""
+        lines.append(
+            f"期限暂定：{'、'.join(f'{y} 年' for y in years)}的节假日安排尚未收录，"
+            f"以下期限暂按仅跳过周末计算，补充安排后会自动更正：{shown}{more}。"
+        )
+    return "\n".join(lines)

@@ -264,6 +264,7 @@ def _render_case(ledger: "Ledger", case: "Case", record: dict[str, Any], when: A
     from ..labels import DAY_MODE_LABELS, STATUS_LABELS
     from ..records import labelled
     from ..standing import overdue_days
+    from ..steps import read_marks
     from .wrap import Wrap
 
     tax = ledger.taxonomy
@@ -309,7 +310,15 @@ def _render_case(ledger: "Ledger", case: "Case", record: dict[str, Any], when: A
         "时限",
         f"受理 {case.accept_days} 天 / 办结 {case.handle_days} 天 / 可延期 {case.extend_max_days} 天（{mode}）",
     )
-    row("受理期限", text["accept_due"])
+    provisional = read_marks(case.provisional)
+    note = "（暂按仅跳过周末计算：{}年节假日安排尚未收录）"
+
+    def due_row(label: str, field: str) -> None:
+        years = provisional.get(field)
+        shown = "、".join(str(y) for y in years or ())
+        row(label, text[field] + (note.format(shown) if years else ""))
+
+    due_row("受理期限", "accept_due")
     row("受理日期", text["accepted_on"])
     row("主办单位", text["lead_dept"])
     row("协办单位", text["co_depts"])
@@ -320,7 +329,7 @@ def _render_case(ledger: "Ledger", case: "Case", record: dict[str, Any], when: A
             f"{case.extended_on} 延期 {case.extended_days} 天，理由：{case.extend_reason}"
             + (f"，批准人：{case.extend_approver}" if case.extend_approver else ""),
         )
-    row("办结期限", text["due_on"])
+    due_row("办结期限", "due_on")
     row("不予受理", f"{case.rejected_on}：{case.reject_reason}" if case.rejected_on else "")
     row("转办渠道", text["referral"])
     row("办结日期", text["closed_on"])

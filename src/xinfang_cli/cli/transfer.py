@@ -32,7 +32,7 @@ def import_file(
 
     表头可用中文列名或英文键，列的顺序不限；必需的列：信访日期、信访形式、反映问题。
     编号已在账本中的行跳过，因此同一文件导入两次不会重复。
-    导出文件中的事项分组、状态、受理期限、办结期限、超期为计算列，导入时忽略。
+    导出文件中的事项分组、状态、受理期限、办结期限、超期、期限暂定为计算列，导入时忽略。
     """
     from ..importer import import_cases
 
@@ -58,6 +58,12 @@ def import_file(
     if result.created:
         done(f"已创建账本 {result.location}。")
     done(f"已导入 {result.imported} 件，跳过 {result.skipped} 件（编号已存在）。")
+    if result.provisional:
+        years = "、".join(f"{y} 年" for y in result.provisional_years)
+        done(
+            f"注意：其中 {result.provisional} 件的期限涉及{years}，该年节假日安排尚未收录，暂按仅跳过"
+            "周末计算；写入分类体系的 [calendar] 并运行 xinfang taxonomy load 后会自动更正。"
+        )
 
 
 @guard

@@ -19,8 +19,11 @@ def upgrade() -> None:
         batch_op.add_column(
             sa.Column("provisional", sqlmodel.sql.sqltypes.AutoString(length=64), nullable=True)
         )
+        # the open cases with provisional deadlines, read by the overdue check when it speaks
+        batch_op.create_index("ix_cases_provisional", ["provisional"], unique=False)
 
 
 def downgrade() -> None:
     with op.batch_alter_table("cases", schema=None) as batch_op:
+        batch_op.drop_index("ix_cases_provisional")
         batch_op.drop_column("provisional")
