@@ -18,7 +18,7 @@ from sqlalchemy import Engine, func, or_
 from sqlalchemy.exc import SQLAlchemyError
 from sqlmodel import Session, col, select
 
-from . import deadlines
+from . import deadlines, number_floors
 from .audit import AuditLog, utc_now
 from .db import WRITE, describe, explain, open_engine, resolve_url, sqlite_path
 from .errors import InputError, LedgerUnavailable, NotAllowed, NotFoundError, XinfangError
@@ -368,7 +368,8 @@ class _LedgerNumbers:
 
     def top_seq(self, year: int) -> int:
         query = select(func.max(Case.seq)).where(col(Case.year) == year)
-        return self.session.exec(query).one() or 0
+        # a restore may have said where numbering continues (number_floors)
+        return max(self.session.exec(query).one() or 0, number_floors.floor(self.session, year))
 
 
 class NumberBook:
@@ -385,6 +386,8 @@ class NumberBook:
         self.top: dict[int, int] = {}
         for number, year, seq in session.exec(select(Case.number, Case.year, Case.seq)):
             self._take(number, year, seq)
+        for year, seq in number_floors.floors(session).items():  # set by a restore
+            self.top[year] = max(self.top.get(year, 0), seq)
 
     def _take(self, number: str, year: int, seq: int) -> None:
         self.numbers.add(number)
