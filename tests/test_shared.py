@@ -399,6 +399,9 @@ def test_backups_are_the_groups_and_restore_keeps_owner_group_and_mode(office: O
     assert (r.exit_code, r.stderr) == (0, "")
     (backup,) = backups.iterdir()
     assert mode(backup) == ("root", o.group, "640")
+    # a clerk may not write there: one Chinese line, not the argument parser's English
+    r = o.run(o.clerk2, "backup", str(backups), db=ledger)
+    assert r.exit_code == 2 and f"无法写入备份目录 {backups}：没有权限" in r.stderr, r.stderr
     # a clerk opens it with --db, read-only, leaving nothing beside it
     assert numbers(o.run(o.clerk2, "list", "--json", db=backup)) == ["XF2025-0001", "XF2025-0002"]
     assert sorted(p.name for p in backups.iterdir()) == [backup.name]

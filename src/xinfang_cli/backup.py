@@ -75,6 +75,9 @@ def backup_ledger(
         raise InputError(f"--keep 应为正整数（保留的备份份数），收到 {keep}。")
     rotate_in: Path | None = None
     if target.is_dir():
+        denied = sharing.cannot_write_in(target)
+        if denied:
+            raise InputError(f"无法写入备份目录 {target}：{denied}")
         rotate_in = target
         target = dated_target(target, source, now or datetime.now())
         force = False

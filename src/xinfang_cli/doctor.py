@@ -4,8 +4,7 @@ Where the ledger is and which setting said so; the configuration files; who owns
 group and mode, and its directory's; whether this account can read and write it; its -wal and
 -shm files; the schema version (and whether a newer xinfang wrote it); whether the holiday data
 covers the next 90 days. Each problem carries the exact command that fixes it. Doctor only
-looks: it never creates, migrates or writes a ledger (SQLite is read through a read-only
-connection).
+looks: it never creates, migrates or changes a ledger (SQLite is read with plain queries).
 
 No Typer, no Rich: `diagnose` returns a DoctorReport the CLI renders.
 """
@@ -212,8 +211,10 @@ Fetch = Callable[[str], list[tuple[Any, ...]]]
 
 
 def _sqlite_reader(path: Path) -> Fetch:
+    # As any reader opens it (never creating it): a read-only connection would leave its -wal and
+    # -shm behind, where an ordinary reader's are gone again when it closes.
     def fetch(sql: str) -> list[tuple[Any, ...]]:
-        con = sqlite3.connect(path.absolute().as_uri() + "?mode=ro", uri=True, timeout=10)
+        con = sqlite3.connect(path.absolute().as_uri() + "?mode=rw", uri=True, timeout=10)
         try:
             return list(con.execute(sql))
         finally:

@@ -369,6 +369,18 @@ def _denied(what_path: Path, account: str, *, what: str, target: Path) -> str:
     )
 
 
+def cannot_write_in(directory: Path) -> str | None:
+    """Why this account cannot make files in `directory` (owner, group, mode); None if it can."""
+    if _access(directory, os.W_OK | os.X_OK):
+        return None
+    try:
+        st = directory.stat()
+        owner = f"{user_name(st.st_uid)}:{group_name(st.st_gid)}，权限 {mode_text(st.st_mode)}"
+    except OSError:
+        owner = "无法查看其属主"
+    return f"没有权限（{owner}；你是 {current_account()}）。"
+
+
 def exposure(path: Path) -> str | None:
     """A warning when every account on the machine may read the ledger (personal data)."""
     try:

@@ -291,6 +291,7 @@ def backup(
             "（如 ledger-2026-12-02T0730.db）",
             show_default=False,
             metavar="文件或目录",
+            readable=False,  # checked by backup itself, with a message in Chinese
         ),
     ],
     force: Annotated[bool, typer.Option("--force", help="备份文件已存在时覆盖它")] = False,
@@ -327,7 +328,12 @@ def restore(
     ctx: typer.Context,
     backup_file: Annotated[
         Path,
-        typer.Argument(help="备份文件（xinfang backup 做的）", show_default=False, metavar="备份"),
+        typer.Argument(
+            help="备份文件（xinfang backup 做的）",
+            show_default=False,
+            metavar="备份",
+            readable=False,  # checked by restore itself, with a message in Chinese
+        ),
     ],
     next_number: Annotated[
         Optional[str],
