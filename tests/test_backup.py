@@ -179,7 +179,8 @@ def test_backup_dir_keep_2_run_three_times_keeps_the_newest_two(
     names = sorted(p.name for p in directory.iterdir())
     kept = sorted(Path(m).name for m in made[1:])
     assert names == sorted([*kept, "notes.txt", "other-2025-01-01T0000.db"])
-    assert all(re.fullmatch(r"ledger-\d{4}-\d{2}-\d{2}T\d{4}(-\d+)?\.db", n) for n in kept)
+    assert all(re.fullmatch(r"ledger-\d{4}-\d{2}-\d{2}T\d{4}(\d{2})?(_\d+)?\.db", n) for n in kept)
+    assert sorted(made) == made  # the names sort in the order they were made (ls | tail -n 1)
     assert not Path(made[0]).exists()  # the oldest went
     assert "已删除较早的备份 1 份" in r.stderr
     for name in kept:

@@ -12,7 +12,8 @@ A private ledger's backup is its owner's only (0600); a shared ledger's (group r
 is readable by that group (0640), so the clerks can open it. The ledger is never migrated,
 created or written by a backup.
 
-`backup DIR` names the file after the ledger and the local time (`ledger-2026-12-02T0730.db`);
+`backup DIR` names the file after the ledger and the local time (`ledger-2026-12-02T0730.db`,
+with the seconds when that name is taken, so that the names sort in time order);
 `--keep N` then removes the oldest of that ledger's dated backups in DIR beyond N.
 
 No Typer, no Rich: `backup_ledger` returns a BackupResult the CLI renders.
@@ -125,16 +126,20 @@ def _share_like(source: Path, staged: Path) -> int:
 # --- dated backups in a directory ---------------------------------------------------------------
 def _dated_pattern(source: Path) -> re.Pattern[str]:
     stem = re.escape(source.stem)
-    return re.compile(rf"^{stem}-(\d{{4}}-\d{{2}}-\d{{2}}T\d{{4}})(?:-(\d+))?\.db$")
+    return re.compile(rf"^{stem}-(\d{{4}}-\d{{2}}-\d{{2}}T\d{{4}})(\d{{2}})?(?:_(\d+))?\.db$")
 
 
 def dated_target(directory: Path, source: Path, now: datetime) -> Path:
-    """DIR/ledger-2026-12-02T0730.db; a second backup within the minute gets -2, -3, …"""
+    """DIR/ledger-2026-12-02T0730.db; a second backup within the minute gets the seconds too
+    (ledger-2026-12-02T073015.db, which sorts after it), a third within the second _2, _3 …"""
     stamp = now.strftime(STAMP_FORMAT)
     candidate = directory / f"{source.stem}-{stamp}.db"
+    if candidate.exists():
+        stamp += now.strftime("%S")
+        candidate = directory / f"{source.stem}-{stamp}.db"
     n = 2
     while candidate.exists():
-        candidate = directory / f"{source.stem}-{stamp}-{n}.db"
+        candidate = directory / f"{source.stem}-{stamp}_{n}.db"
         n += 1
     return candidate
 
@@ -144,11 +149,11 @@ def rotate(directory: Path, source: Path, keep: int) -> list[Path]:
 
     Only files named as `backup DIR` names them are considered; anything else stays."""
     pattern = _dated_pattern(source)
-    dated: list[tuple[tuple[str, int], Path]] = []
+    dated: list[tuple[tuple[str, str, int], Path]] = []
     for path in directory.iterdir():
         match = pattern.match(path.name)
         if match and path.is_file():
-            dated.append(((match[1], int(match[2] or 1)), path))
+            dated.append(((match[1], match[2] or "", int(match[3] or 1)), path))
     dated.sort()
     removed = []
     for _key, path in dated[: max(0, len(dated) - keep)]:
