@@ -207,6 +207,16 @@ def test_a_backup_is_one_file_in_rollback_mode(ledger: Xf, tmp_path: Path) -> No
     assert sorted(p.name for p in tmp_path.glob("b.db*")) == ["b.db"]
 
 
+def test_reading_a_backup_does_not_change_it(ledger: Xf, tmp_path: Path) -> None:
+    target = tmp_path / "b.db"
+    assert ledger("backup", str(target)).exit_code == 0
+    before = target.read_bytes()
+    for args in (("verify",), ("list",), ("report", "annual", "--year", "2025"), ("doctor",)):
+        assert ledger(*args, db=target).exit_code == 0, args
+    assert target.read_bytes() == before  # not even put into WAL mode
+    assert sorted(p.name for p in tmp_path.glob("b.db*")) == ["b.db"]
+
+
 def cli(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
     """The CLI as cron runs it: a separate process, stdout and stderr pipes, no terminal."""
     return subprocess.run(

@@ -129,6 +129,18 @@ def _dated_pattern(source: Path) -> re.Pattern[str]:
     return re.compile(rf"^{stem}-(\d{{4}}-\d{{2}}-\d{{2}}T\d{{4}})(\d{{2}})?(?:_(\d+))?\.db$")
 
 
+_STAMP_IN_NAME = re.compile(r"-(\d{4}-\d{2}-\d{2}T\d{4})(\d{2})?(?:_\d+)?\.db$")
+
+
+def taken_at(backup: Path) -> datetime:
+    """When a backup was taken: from its dated name (`backup DIR` names it so), else the file's
+    modification time (a copy made without keeping it shows the time of the copy)."""
+    match = _STAMP_IN_NAME.search(backup.name)
+    if match:
+        return datetime.strptime(match[1] + (match[2] or "00"), "%Y-%m-%dT%H%M%S")
+    return datetime.fromtimestamp(backup.stat().st_mtime)
+
+
 def dated_target(directory: Path, source: Path, now: datetime) -> Path:
     """DIR/ledger-2026-12-02T0730.db; a second backup within the minute gets the seconds too
     (ledger-2026-12-02T073015.db, which sorts after it), a third within the second _2, _3 …"""

@@ -68,16 +68,15 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:  # type: ignore[no-untyp
     dbapi_connection.isolation_level = None
     cursor = dbapi_connection.cursor()
     cursor.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
-    try:
-        cursor.execute("PRAGMA journal_mode = WAL")
-    except Exception as exc:  # the driver's OperationalError
-        # A file this account may only read (a backup, kept in rollback mode) stays as it is and
-        # can still be read; anything else is a real error.
-        if "readonly" not in str(exc).replace(" ", "").lower():
-            raise
     cursor.execute("PRAGMA synchronous = NORMAL")
     cursor.execute("PRAGMA foreign_keys = ON")
     cursor.close()
+
+
+def _sqlite_wal(dbapi_connection, _record) -> None:  # type: ignore[no-untyped-def]
+    # Only a writer puts a file into WAL mode (a ledger stays in it). A read leaves the file as
+    # it is: a backup (rollback mode) read with --db, or by verify, is not changed by a byte.
+    dbapi_connection.execute("PRAGMA journal_mode = WAL")
 
 
 WRITE = {"xinfang_write": True}  # execution option of a unit of work that will write
@@ -90,7 +89,8 @@ def _sqlite_begin(conn) -> None:  # type: ignore[no-untyped-def]
     conn.exec_driver_sql("BEGIN IMMEDIATE" if write else "BEGIN")
 
 
-def make_engine(url: str) -> Engine:
+def make_engine(url: str, *, write: bool = True) -> Engine:
+    """An engine for the ledger at `url`; `write`: it may write (SQLite: WAL mode)."""
     try:
         engine = create_engine(url)
     except ImportError as exc:
@@ -102,6 +102,8 @@ def make_engine(url: str) -> Engine:
         raise LedgerUnavailable(f"无法打开账本 {describe(url)}：{exc}") from exc
     if engine.dialect.name == "sqlite":
         event.listen(engine, "connect", _sqlite_pragmas)
+        if write:
+            event.listen(engine, "connect", _sqlite_wal)
         event.listen(engine, "begin", _sqlite_begin)
     return engine
 
@@ -130,7 +132,7 @@ def open_engine(url: str, *, create: bool) -> tuple[Engine, bool]:
         # A read must not write. Even the WAL pragma rewrites a file's header, so look first
         # (with plain sqlite3) whether it is a ledger at all.
         _check_is_ledger(path, url)
-    engine = make_engine(url)
+    engine = make_engine(url, write=create)
     try:
         if not create and current_revision(engine) is None:
             raise _not_initialised(url)

@@ -37,6 +37,7 @@ from sqlmodel import col, select
 
 from . import number_floors, sharing
 from .audit import AuditLog
+from .backup import taken_at
 from .db import BUSY_TIMEOUT_MS, explain, sqlite_path, url_of
 from .errors import InputError, LedgerUnavailable, NotAllowed
 from .ledger import open_ledger
@@ -61,7 +62,7 @@ class RestoreResult:
     ledger: Path
     backup: Path
     cases: int
-    taken_at: datetime  # the backup file's time (local)
+    taken_at: datetime  # when the backup was taken (local time; backup.taken_at)
     last_event_at: str | None  # the newest change the backup holds (UTC, ISO)
     aside: list[Path] = field(default_factory=list)
     owner: str = ""
@@ -199,7 +200,7 @@ def _check_and_record(
             ledger=ledger,
             backup=backup,
             cases=len(known.numbers),
-            taken_at=datetime.fromtimestamp(backup.stat().st_mtime),
+            taken_at=taken_at(backup),
             last_event_at=last_at,
             backup_tops=[YearTop(y, known.tops[y][1]) for y in sorted(known.tops)],
         )
