@@ -158,6 +158,13 @@ def test_the_restore_is_in_the_audit_log_and_verify_still_passes(
     assert actor.startswith("测试员")
     ok(xf("assign", "XF2025-0001", "--dept", "后勤处", "--on", "2025-03-02"))
     assert xf("verify").exit_code == 0
+    # the restore event is sealed in the chain like any other: altering it is found
+    con = sqlite3.connect(ledger_path)
+    with con:
+        con.execute("UPDATE events SET reason = '改过' WHERE action = 'restore'")
+    con.close()
+    r = xf("verify")
+    assert r.exit_code == 1 and "从备份恢复" in r.stdout and "被改动过" in r.stdout
 
 
 def test_next_number_continues_from_the_given_number_for_add_and_import(

@@ -405,6 +405,8 @@ def test_backups_are_the_groups_and_restore_keeps_owner_group_and_mode(office: O
     # a clerk opens it with --db, read-only, leaving nothing beside it
     assert numbers(o.run(o.clerk2, "list", "--json", db=backup)) == ["XF2025-0001", "XF2025-0002"]
     assert sorted(p.name for p in backups.iterdir()) == [backup.name]
+    r = o.run(o.outsider, "list", db=backup)  # not the outsider
+    assert r.exit_code == 2 and f"usermod -aG {o.group} {o.outsider}" in r.stderr, r.stderr
 
     assert o.run(o.clerk2, *ADD, "备份后", db=ledger).exit_code == 0
     r = o.root("restore", str(backup), db=ledger)

@@ -36,6 +36,7 @@ ACTION_LABELS = {
     "rate": "评价",
     "reveal": "查看个人信息",
     "remind": "督办提醒",
+    "restore": "从备份恢复",
 }
 
 FIELD_LABELS = {

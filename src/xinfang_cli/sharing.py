@@ -345,10 +345,9 @@ def _denied(what_path: Path, account: str, *, what: str, target: Path) -> str:
     message = f"没有权限{what}（{owner}；你是 {account}）"
     if st is None:
         return message + "。请管理员检查目录权限。"
-    shared = st.st_mode & 0o070 == 0o070 or (
-        stat.S_ISREG(st.st_mode) and st.st_mode & 0o060 == 0o060
-    )
-    if shared and not in_group(st.st_gid):
+    # the group may enter (a directory) or read (a file): joining the group is the fix
+    group_may = st.st_mode & (0o040 if stat.S_ISREG(st.st_mode) else 0o010)
+    if group_may and not in_group(st.st_gid):
         name = group_name(st.st_gid)
         if listed_in_group(st.st_gid, account):
             return message + f"。你已加入用户组 {name}，重新登录（或运行 newgrp {name}）后生效。"
