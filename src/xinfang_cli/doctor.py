@@ -105,13 +105,6 @@ def _configuration(report: DoctorReport) -> bool:
 
 
 # --- files and modes -----------------------------------------------------------------------------
-def _owner(st: os.stat_result) -> str:
-    return (
-        f"{sharing.user_name(st.st_uid)}:{sharing.group_name(st.st_gid)}，"
-        f"权限 {sharing.mode_text(st.st_mode)}"
-    )
-
-
 def _files(report: DoctorReport, path: Path) -> bool:
     """Ownership and modes of the ledger, its directory and its -wal/-shm; whether this account
     may use it. Returns whether the ledger can be read for the remaining checks."""
@@ -143,33 +136,33 @@ def _files(report: DoctorReport, path: Path) -> bool:
     if st.st_mode & 0o007:
         report.add(
             "账本文件",
-            f"{_owner(st)}——本机任何用户都能读取其中的个人信息",
+            f"{sharing.owner_text(st)}——本机任何用户都能读取其中的个人信息",
             ok=False,
             fix=f"chmod {'660' if file_gid is not None else '600'} {path}",
         )
     elif gid is not None and (st.st_gid != gid or mode != sharing.SHARED_MODE):
         report.add(
             "账本文件",
-            f"{_owner(st)}——所在目录由用户组 {name} 共用，但组内其他工作人员无法读写账本",
+            f"{sharing.owner_text(st)}——所在目录由用户组 {name} 共用，但组内其他工作人员无法读写账本",
             ok=False,
             fix=f"chgrp {name} {path} && chmod 660 {path}",
         )
     elif gid is not None:
-        report.add("账本文件", f"{_owner(st)}（用户组 {name} 共用）")
+        report.add("账本文件", f"{sharing.owner_text(st)}（用户组 {name} 共用）")
     else:
-        report.add("账本文件", f"{_owner(st)}（仅属主可读写：一人使用）")
+        report.add("账本文件", f"{sharing.owner_text(st)}（仅属主可读写：一人使用）")
 
     # its directory
     problem = sharing.directory_problem(directory, gid) if gid is not None else None
     if problem:
         report.add(
             "目录",
-            f"{directory}：{_owner(dst)}——共用账本的目录应为用户组 {name}、权限 2770",
+            f"{directory}：{sharing.owner_text(dst)}——共用账本的目录应为用户组 {name}、权限 2770",
             ok=False,
             fix=f"chgrp {name} {directory} && chmod 2770 {directory}",
         )
     else:
-        report.add("目录", f"{directory}：{_owner(dst)}")
+        report.add("目录", f"{directory}：{sharing.owner_text(dst)}")
 
     # this account
     if denied:
@@ -190,12 +183,12 @@ def _files(report: DoctorReport, path: Path) -> bool:
         if wrong:
             report.add(
                 "-wal/-shm",
-                f"{side.name}：{_owner(sst)}——与账本（{_owner(st)}）不一致，其他工作人员可能无法打开账本",
+                f"{side.name}：{sharing.owner_text(sst)}——与账本（{sharing.owner_text(st)}）不一致，其他工作人员可能无法打开账本",
                 ok=False,
                 fix=f"chgrp {sharing.group_name(st.st_gid)} {side} && chmod {mode:o} {side}",
             )
         else:
-            report.add("-wal/-shm", f"{side.name}：{_owner(sst)}")
+            report.add("-wal/-shm", f"{side.name}：{sharing.owner_text(sst)}")
     return os.access(path, os.R_OK)
 
 

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Iterable
 
 from sqlalchemy import select
 from sqlmodel import Session, col
@@ -35,9 +36,14 @@ def parse(number: str) -> tuple[str, int, int] | None:
 
 def floors(session: Session) -> dict[int, int]:
     """{year: the highest sequence already spoken for} from every restore event."""
-    result: dict[int, int] = {}
     rows = session.execute(select(col(Event.changes)).where(col(Event.action) == ACTION))
-    for (text,) in rows:
+    return floors_from(text for (text,) in rows)
+
+
+def floors_from(changes: Iterable[str]) -> dict[int, int]:
+    """The same from the `changes` JSON of restore events (however they were read)."""
+    result: dict[int, int] = {}
+    for text in changes:
         try:
             numbers = json.loads(text)[KEY][1]
         except (ValueError, KeyError, IndexError, TypeError):

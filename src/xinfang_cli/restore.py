@@ -32,16 +32,12 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
-from sqlalchemy.exc import SQLAlchemyError
-from sqlmodel import col, select
-
 from . import number_floors, sharing
 from .audit import AuditLog
 from .backup import taken_at
-from .db import BUSY_TIMEOUT_MS, explain, sqlite_path, url_of
+from .db import BUSY_TIMEOUT_MS, sqlite_path, url_of
 from .errors import InputError, LedgerUnavailable, NotAllowed
 from .ledger import open_ledger
-from .models import Case, Event
 from .verify import verify_ledger
 
 SIDE_SUFFIXES = ("-wal", "-shm", "-journal")
@@ -187,30 +183,22 @@ def _check_and_record(
             f"备份 {backup} 未通过校验（{report.problem_count} 个问题，如：{first}），未恢复，账本未改动。"
             "请换一份备份，或用 xinfang --db 备份文件 verify 查看全部问题。"
         )
+    known, last_at = _read_numbers(staged, read_only=False)
+    result = RestoreResult(
+        ledger=ledger,
+        backup=backup,
+        cases=len(known.numbers),
+        taken_at=taken_at(backup),
+        last_event_at=last_at,
+        backup_tops=[YearTop(y, known.tops[y][1]) for y in sorted(known.tops)],
+    )
+    current = _read_current(ledger, result)
     opened = open_ledger(str(staged), actor=actor, create=False)
     try:
-        with opened.reading() as session:
-            known = _Numbers(floors=number_floors.floors(session))
-            for number, year, seq in session.exec(select(Case.number, Case.year, Case.seq)):
-                known.numbers.add(number)
-                if seq > known.tops.get(year, (0, ""))[0]:
-                    known.tops[year] = (seq, number)
-            last_at = session.exec(select(Event.at).order_by(col(Event.id).desc()).limit(1)).first()
-        result = RestoreResult(
-            ledger=ledger,
-            backup=backup,
-            cases=len(known.numbers),
-            taken_at=taken_at(backup),
-            last_event_at=last_at,
-            backup_tops=[YearTop(y, known.tops[y][1]) for y in sorted(known.tops)],
-        )
-        current = _read_current(ledger, result)
         prefix = opened.taxonomy.number_prefix
         result.next_numbers = _continue_from(known, current, next_number, prefix, result)
         with opened.transaction() as (_session, log):
             _record(log, result)
-    except SQLAlchemyError as exc:  # reading a copy that was just verified
-        raise LedgerUnavailable(f"读取备份失败：{explain(exc)}") from None
     finally:
         opened.engine.dispose()
     return result
@@ -239,46 +227,40 @@ def _check_storage(staged: Path, backup: Path) -> None:
 
 
 # --- 2. what the current ledger knows ---------------------------------------------------------
+def _read_numbers(path: Path, *, read_only: bool) -> tuple[_Numbers, str | None]:
+    """A ledger's case numbers, restore floors and the time of its newest event. Read-only, a
+    connection neither checkpoints nor removes the ledger's WAL: not a byte of it changes."""
+    mode = "ro" if read_only else "rw"
+    con = sqlite3.connect(
+        f"{path.absolute().as_uri()}?mode={mode}", uri=True, timeout=BUSY_TIMEOUT_MS / 1000
+    )
+    try:
+        known = _Numbers()
+        for number, year, seq in con.execute("SELECT number, year, seq FROM cases"):
+            known.numbers.add(number)
+            if seq > known.tops.get(year, (0, ""))[0]:
+                known.tops[year] = (seq, number)
+        rows = con.execute("SELECT changes FROM events WHERE action = ?", (number_floors.ACTION,))
+        known.floors = number_floors.floors_from(text for (text,) in rows)
+        last = con.execute("SELECT at FROM events ORDER BY id DESC LIMIT 1").fetchone()
+    finally:
+        con.close()
+    return known, last[0] if last else None
+
+
 def _read_current(ledger: Path, result: RestoreResult) -> _Numbers | None:
-    """The numbers of the ledger being replaced, read without changing a byte of it (a
-    read-only connection neither checkpoints nor removes its WAL); None when it cannot tell."""
+    """The numbers of the ledger being replaced, as far as it can be read (it may be damaged
+    or gone); None when it cannot tell."""
     if not ledger.exists():
         result.current_problem = "原账本不存在"
         return None
     try:
-        con = sqlite3.connect(
-            ledger.as_uri() + "?mode=ro", uri=True, timeout=BUSY_TIMEOUT_MS / 1000
-        )
-        try:
-            current = _Numbers()
-            for number, year, seq in con.execute("SELECT number, year, seq FROM cases"):
-                current.numbers.add(number)
-                if seq > current.tops.get(year, (0, ""))[0]:
-                    current.tops[year] = (seq, number)
-            for (text,) in con.execute(
-                "SELECT changes FROM events WHERE action = ?", (number_floors.ACTION,)
-            ):
-                _merge_floor(current.floors, text)
-        finally:
-            con.close()
+        current, _last = _read_numbers(ledger, read_only=True)
     except sqlite3.Error as exc:
         result.current_problem = f"原账本无法读取：{exc}"
         return None
     result.current_readable = True
     return current
-
-
-def _merge_floor(floors: dict[int, int], text: str) -> None:
-    import json
-
-    try:
-        numbers = json.loads(text)[number_floors.KEY][1]
-    except (ValueError, KeyError, IndexError, TypeError):
-        return
-    for number in numbers if isinstance(numbers, list) else []:
-        parsed = number_floors.parse(str(number))
-        if parsed:
-            floors[parsed[1]] = max(floors.get(parsed[1], 0), parsed[2] - 1)
 
 
 def _continue_from(

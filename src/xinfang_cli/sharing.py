@@ -98,6 +98,11 @@ def mode_text(mode: int) -> str:
     return f"{stat.S_IMODE(mode) & 0o7777:04o}"
 
 
+def owner_text(st: os.stat_result) -> str:
+    """clerk1:xinfang，权限 0660"""
+    return f"{user_name(st.st_uid)}:{group_name(st.st_gid)}，权限 {mode_text(st.st_mode)}"
+
+
 def _access(path: Path, wanted: int) -> bool:
     if os.access in os.supports_effective_ids:
         return os.access(path, wanted, effective_ids=True)
@@ -141,8 +146,7 @@ def directory_problem(directory: Path, gid: int) -> str | None:
     if not wrong:
         return None
     return (
-        f"目录 {directory}（{user_name(st.st_uid)}:{group_name(st.st_gid)}，权限 "
-        f"{mode_text(st.st_mode)}）{'、'.join(wrong)}。请运行：chgrp {name} {directory} && "
+        f"目录 {directory}（{owner_text(st)}）{'、'.join(wrong)}。请运行：chgrp {name} {directory} && "
         f"chmod 2770 {directory}"
     )
 
@@ -232,14 +236,15 @@ def prepare_shared(path: Path, group: str) -> SharedSetup:
     if path.exists():
         st = path.stat()
         if st.st_gid != gid or stat.S_IMODE(st.st_mode) != SHARED_MODE:
-            converted = _give_to_group(path, gid)
+            _give_to_group(path, gid)
+            converted = True
     else:
         create_ledger_file(path)
         file_made = True
     return SharedSetup(gid, directory_made, file_made, converted)
 
 
-def _give_to_group(path: Path, gid: int) -> bool:
+def _give_to_group(path: Path, gid: int) -> None:
     """An existing ledger (and its -wal/-shm) made 0660 for the group."""
     for file in (path, *(Path(str(path) + s) for s in SIDE_SUFFIXES)):
         if not file.exists():
@@ -254,7 +259,6 @@ def _give_to_group(path: Path, gid: int) -> bool:
                 f"{user_name(st.st_uid)}，只有属主或 root 能更改）。请运行："
                 f"chgrp {group_name(gid)} {file} && chmod 660 {file}"
             ) from None
-    return True
 
 
 def apply_mode(path: Path, *, uid: int, gid: int, mode: int) -> str | None:
@@ -316,8 +320,8 @@ def _denied_side(side: Path, path: Path, account: str) -> str:
     ledger = path.stat()
     name = group_name(ledger.st_gid)
     return (
-        f"没有权限读写 {side.name}（{user_name(st.st_uid)}:{group_name(st.st_gid)}，权限 "
-        f"{mode_text(st.st_mode)}；你是 {account}）：它应与账本同组同权限。请其属主或管理员运行："
+        f"没有权限读写 {side.name}（{owner_text(st)}；你是 {account}）：它应与账本同组同权限。"
+        "请其属主或管理员运行："
         f"chgrp {name} {side} && chmod {mode_text(ledger.st_mode)[1:]} {side}"
     )
 
@@ -338,7 +342,7 @@ def _blocking_directory(path: Path) -> Path | None:
 def _denied(what_path: Path, account: str, *, what: str, target: Path) -> str:
     try:
         st = what_path.stat()
-        owner = f"{user_name(st.st_uid)}:{group_name(st.st_gid)}，权限 {mode_text(st.st_mode)}"
+        owner = owner_text(st)
     except OSError:
         st = None
         owner = "无法查看其属主"
@@ -374,7 +378,7 @@ def cannot_write_in(directory: Path) -> str | None:
         return None
     try:
         st = directory.stat()
-        owner = f"{user_name(st.st_uid)}:{group_name(st.st_gid)}，权限 {mode_text(st.st_mode)}"
+        owner = owner_text(st)
     except OSError:
         owner = "无法查看其属主"
     return f"没有权限（{owner}；你是 {current_account()}）。"

@@ -103,8 +103,11 @@ def init(
     try:
         ledger = open_raw(url, actor=actor(ctx), create=True, taxonomy_source=source)
     except BaseException:
-        if setup is not None and setup.file_made and path is not None:
-            path.unlink(missing_ok=True)  # nothing changed: not even an empty file
+        if setup is not None and path is not None:  # nothing changed: not even an empty file
+            if setup.file_made:
+                path.unlink(missing_ok=True)
+            if setup.directory_made and not any(path.parent.iterdir()):
+                path.parent.rmdir()
         raise
     ledger.engine.dispose()
     made_dir = ""
