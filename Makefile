@@ -67,6 +67,7 @@ lint: $(STAMP)
 	$(BIN)/ruff check src tests bench sample_data
 	$(BIN)/ruff format --check src tests bench sample_data
 	$(BIN)/mypy
+	$(BIN)/lint-imports
 
 test: lint
 	$(BIN)/pytest

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import json
+import re
 import sqlite3
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -45,6 +46,179 @@ def show(xf: Callable[..., Run], number: str, *extra: str) -> dict[str, Any]:
     data = json.loads(ok(xf("show", number, "--json", *extra)).stdout)
     assert isinstance(data, dict)
     return data
+
+
+# --- factories: cases built through the real CLI ---------------------------------------------
+# Each drives whatever runner it is given: the `xf` fixture (which also takes `db=` to work on
+# another ledger) or the `run` of a `build_template` build (which does not). Each asserts that its
+# command succeeded, naming the command if it did not. The defaults tell one small story: received
+# 2025-03-01 by visit (来访), accepted 03-02, extended 03-05, closed 03-10, rated 03-11; rejected
+# 03-02. `extra` are further options of the command, e.g. "--name", "张三" for `add`. `on=None`
+# leaves the date out, so that it defaults to today (XINFANG_TODAY).
+
+Runner = Callable[..., Run]
+CASE_NUMBER = re.compile(r"XF\d{4}-\d{4,}")
+
+
+def succeed(run: Runner, *args: str, db: Path | str | None = None) -> Run:
+    """Run `xinfang ARGS…` through `run` and assert that it succeeded without a traceback."""
+    r = run(*args) if db is None else run(*args, db=db)
+    command = "xinfang " + " ".join(args)
+    assert r.exit_code == 0, f"{command}: exit {r.exit_code}\n{r.stderr}{r.stdout}"
+    assert "Traceback" not in r.stdout + r.stderr, f"{command}: traceback\n{r.stderr}{r.stdout}"
+    return r
+
+
+def _on(on: str | None) -> tuple[str, ...]:
+    return () if on is None else ("--on", on)
+
+
+def _option(name: str, value: str | None) -> tuple[str, ...]:
+    return () if value is None else (name, value)
+
+
+def add_case(
+    run: Runner,
+    *extra: str,
+    received: str | None = "2025-03-01",
+    channel: str = "来访",
+    summary: str = "宿舍漏水",
+    category: str | None = None,
+    db: Path | str | None = None,
+) -> str:
+    """Register a case (`add`) and return the number it was given (stdout holds only that)."""
+    r = succeed(
+        run,
+        "add",
+        *_option("--received", received),
+        "--channel",
+        channel,
+        "--summary",
+        summary,
+        *_option("--category", category),
+        *extra,
+        db=db,
+    )
+    number = r.stdout.strip()
+    assert CASE_NUMBER.fullmatch(number), f"xinfang add printed {r.stdout!r}, not a case number"
+    return number
+
+
+def accept(
+    run: Runner,
+    number: str,
+    *extra: str,
+    on: str | None = "2025-03-02",
+    dept: str | None = None,
+    co: Iterable[str] = (),
+    leader: str | None = None,
+    db: Path | str | None = None,
+) -> Run:
+    """Accept a case and hand it to `dept` (`assign`); without `dept` the category's lead
+    department takes it. `co` are the co-departments, in the order given."""
+    assert not isinstance(co, str), "co= takes a list of departments"
+    co_options = [part for name in co for part in ("--co", name)]
+    return succeed(
+        run,
+        "assign",
+        number,
+        *_option("--dept", dept),
+        *co_options,
+        *_option("--leader", leader),
+        *_on(on),
+        *extra,
+        db=db,
+    )
+
+
+def close_case(
+    run: Runner,
+    number: str,
+    *extra: str,
+    on: str | None = "2025-03-10",
+    outcome: str = "解决到位",
+    result: str = "已修",
+    aid: str | None = None,
+    db: Path | str | None = None,
+) -> Run:
+    """Close a handled case (`close`) with its outcome, the result told to the petitioner and,
+    for 帮扶到位, the aid in yuan as typed."""
+    return succeed(
+        run,
+        "close",
+        number,
+        "--outcome",
+        outcome,
+        "--result",
+        result,
+        *_option("--aid", aid),
+        *_on(on),
+        *extra,
+        db=db,
+    )
+
+
+def rate_case(
+    run: Runner,
+    number: str,
+    *extra: str,
+    rating: str = "满意",
+    on: str | None = "2025-03-11",
+    db: Path | str | None = None,
+) -> Run:
+    """Record the petitioner's rating of a closed case (`rate`)."""
+    return succeed(run, "rate", number, rating, *_on(on), *extra, db=db)
+
+
+def reject_case(
+    run: Runner,
+    number: str,
+    *extra: str,
+    reason: str = "重复",
+    referral: str | None = None,
+    on: str | None = "2025-03-02",
+    db: Path | str | None = None,
+) -> Run:
+    """Decide not to accept a registered case (`reject`), with the reason and, if given, where
+    the petitioner was referred."""
+    return succeed(
+        run,
+        "reject",
+        number,
+        "--reason",
+        reason,
+        *_option("--referral", referral),
+        *_on(on),
+        *extra,
+        db=db,
+    )
+
+
+def extend_case(
+    run: Runner,
+    number: str,
+    *extra: str,
+    days: int = 30,
+    reason: str = "需进一步核实",
+    approver: str | None = None,
+    on: str | None = "2025-03-05",
+    db: Path | str | None = None,
+) -> Run:
+    """Extend a handling case's deadline once (`extend`) by `days`, with the reason and, if given,
+    who approved it."""
+    return succeed(
+        run,
+        "extend",
+        number,
+        "--days",
+        str(days),
+        "--reason",
+        reason,
+        *_option("--approver", approver),
+        *_on(on),
+        *extra,
+        db=db,
+    )
 
 
 @pytest.fixture

@@ -5,60 +5,20 @@
 
 import json
 
+from conftest import accept, add_case, close_case, extend_case
+
 
 def _ledger(xf) -> None:  # type: ignore[no-untyped-def]
-    steps = [
-        (
-            "add",
-            "--received",
-            "2025-01-02",
-            "--channel",
-            "来信",
-            "--summary",
-            "甲",
-            "--category",
-            "宿舍与住宿",
-        ),
-        (
-            "add",
-            "--received",
-            "2025-01-02",
-            "--channel",
-            "来信",
-            "--summary",
-            "乙",
-            "--category",
-            "餐饮与食堂",
-        ),
-        (
-            "add",
-            "--received",
-            "2025-03-01",
-            "--channel",
-            "来信",
-            "--summary",
-            "丙",
-            "--category",
-            "考试与成绩",
-        ),
-        ("assign", "XF2025-0001", "--on", "2025-01-05"),  # handling due 03-06
-        ("assign", "XF2025-0002", "--on", "2025-01-05"),
-        (
-            "extend",
-            "XF2025-0002",
-            "--days",
-            "30",
-            "--reason",
-            "复杂",
-            "--on",
-            "2025-03-06",
-        ),  # → 04-05
-        ("close", "XF2025-0001", "--outcome", "解决到位", "--result", "修好", "--on", "2025-04-30"),
-        ("assign", "XF2025-0003", "--on", "2025-04-10"),  # acceptance was due 03-16
-    ]
-    for args in steps:
-        r = xf(*args)
-        assert r.exit_code == 0, (args, r.stderr)
+    """Three letters: XF2025-0001 accepted 01-05 and closed late (04-30); XF2025-0002 accepted
+    01-05 and extended on its due day; XF2025-0003 accepted late (04-10)."""
+    add_case(xf, received="2025-01-02", channel="来信", summary="甲", category="宿舍与住宿")
+    add_case(xf, received="2025-01-02", channel="来信", summary="乙", category="餐饮与食堂")
+    add_case(xf, received="2025-03-01", channel="来信", summary="丙", category="考试与成绩")
+    accept(xf, "XF2025-0001", on="2025-01-05")  # handling due 03-06
+    accept(xf, "XF2025-0002", on="2025-01-05")
+    extend_case(xf, "XF2025-0002", days=30, reason="复杂", on="2025-03-06")  # → 04-05
+    close_case(xf, "XF2025-0001", result="修好", on="2025-04-30")
+    accept(xf, "XF2025-0003", on="2025-04-10")  # acceptance was due 03-16
 
 
 def test_overdue_on_a_past_date_sees_the_cases_as_they_stood_then(xf) -> None:  # type: ignore[no-untyped-def]

@@ -17,7 +17,18 @@ from pathlib import Path
 
 import pytest
 
-from conftest import Run, build_template, copy_ledger, ok
+from conftest import (
+    Run,
+    accept,
+    add_case,
+    build_template,
+    close_case,
+    copy_ledger,
+    extend_case,
+    ok,
+    rate_case,
+    reject_case,
+)
 
 Xf = Callable[..., Run]
 Snapshot = Callable[[], object]
@@ -36,28 +47,17 @@ def refused(run: Run, code: int, *parts: str) -> None:
     assert run.stdout == ""
 
 
-def build_cases(xf: Xf) -> None:
+def build_cases(run: Xf) -> None:
     """XF2025-0001 registered 03-01 (宿舍与住宿); XF2025-0002 handling, accepted 03-02, due 05-01;
     XF2025-0003 closed 03-10; XF2025-0004 rejected; XF2025-0005 handling and extended once."""
     for _ in range(5):
-        ok(xf(*ADD, "--category", "宿舍与住宿"))
-    ok(xf("assign", "XF2025-0002", "--on", "2025-03-02"))
-    ok(xf("assign", "XF2025-0003", "--on", "2025-03-02"))
-    ok(
-        xf(
-            "close",
-            "XF2025-0003",
-            "--outcome",
-            "解决到位",
-            "--result",
-            "已修",
-            "--on",
-            "2025-03-10",
-        )
-    )
-    ok(xf("reject", "XF2025-0004", "--reason", "重复", "--on", "2025-03-02"))
-    ok(xf("assign", "XF2025-0005", "--on", "2025-03-02"))
-    ok(xf("extend", "XF2025-0005", "--days", "5", "--reason", "待审批", "--on", "2025-03-05"))
+        add_case(run, received="2025-03-01", category="宿舍与住宿")  # ADD, filed under 宿舍与住宿
+    accept(run, "XF2025-0002", on="2025-03-02")
+    accept(run, "XF2025-0003", on="2025-03-02")
+    close_case(run, "XF2025-0003", on="2025-03-10")
+    reject_case(run, "XF2025-0004", reason="重复", on="2025-03-02")
+    accept(run, "XF2025-0005", on="2025-03-02")
+    extend_case(run, "XF2025-0005", days=5, reason="待审批", on="2025-03-05")
 
 
 @pytest.fixture(scope="module")
@@ -455,20 +455,8 @@ def test_an_empty_ledger_file_is_not_initialised_by_a_read(xf: Xf, ledger_path: 
 
 def test_dates_on_the_boundaries_are_accepted(xf: Xf) -> None:
     """The same day is not "before": accepted, closed and rated on the day of receipt; a leap day."""
-    ok(
-        xf(
-            "add",
-            "--received",
-            "2024-02-29",
-            "--channel",
-            "来访",
-            "--summary",
-            "x",
-            "--category",
-            "宿舍与住宿",
-        )
-    )
-    ok(xf("assign", "XF2024-0001", "--on", "2024-02-29"))
-    ok(xf("close", "XF2024-0001", "--outcome", "解决到位", "--result", "x", "--on", "2024-02-29"))
-    ok(xf("rate", "XF2024-0001", "满意", "--on", "2024-02-29"))
-    ok(xf("add", "--received", "2025-12-31", "--channel", "来访", "--summary", "今天的事"))
+    leap = add_case(xf, received="2024-02-29", summary="x", category="宿舍与住宿")
+    accept(xf, leap, on="2024-02-29")
+    close_case(xf, leap, result="x", on="2024-02-29")
+    rate_case(xf, leap, rating="满意", on="2024-02-29")
+    add_case(xf, received="2025-12-31", summary="今天的事")

@@ -6,16 +6,13 @@ from pathlib import Path
 
 from sqlmodel import select
 
+from conftest import add_case
 from xinfang_cli.ledger import open_ledger
 from xinfang_cli.models import Case
 
 
-def _add(xf, summary: str):  # type: ignore[no-untyped-def]
-    return xf("add", "--received", "2025-03-01", "--channel", "来访", "--summary", summary)
-
-
 def test_a_long_read_does_not_block_a_write(xf, ledger_path: Path) -> None:  # type: ignore[no-untyped-def]
-    assert _add(xf, "第一件").exit_code == 0
+    add_case(xf, received="2025-03-01", summary="第一件")
     reader = open_ledger(str(ledger_path), actor="读者", create=False)
     writer = open_ledger(str(ledger_path), actor="写者", create=False)
     with reader.reading() as session:
@@ -23,10 +20,12 @@ def test_a_long_read_does_not_block_a_write(xf, ledger_path: Path) -> None:  # t
         done = threading.Event()
 
         def write() -> None:
-            from xinfang_cli.ledger import build_input, register
+            from xinfang_cli.fields import build_input
+            from xinfang_cli.lifecycle import register
 
             data = build_input(
-                writer, {"received_on": date(2025, 3, 2), "channel": "来电", "summary": "第二件"}
+                writer.taxonomy,
+                {"received_on": date(2025, 3, 2), "channel": "来电", "summary": "第二件"},
             )
             with writer.transaction() as (s, log):
                 register(writer, s, log, data, today=date(2025, 12, 31))
@@ -42,17 +41,18 @@ def test_a_long_read_does_not_block_a_write(xf, ledger_path: Path) -> None:  # t
 
 
 def test_two_writers_at_once_both_land(xf, ledger_path: Path) -> None:  # type: ignore[no-untyped-def]
-    assert _add(xf, "起始").exit_code == 0
+    add_case(xf, received="2025-03-01", summary="起始")
     errors: list[BaseException] = []
 
     def worker(n: int) -> None:
-        from xinfang_cli.ledger import build_input, register
+        from xinfang_cli.fields import build_input
+        from xinfang_cli.lifecycle import register
 
         ledger = open_ledger(str(ledger_path), actor=f"文员{n}", create=False)
         try:
             for i in range(5):
                 data = build_input(
-                    ledger,
+                    ledger.taxonomy,
                     {"received_on": date(2025, 3, 3), "channel": "来信", "summary": f"{n}-{i}"},
                 )
                 with ledger.transaction() as (s, log):

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import Run
+from conftest import Run, accept, add_case, reject_case
 
 ROOT = Path(__file__).parent.parent
 SAMPLE = ROOT / "sample_data" / "cases.csv"
@@ -181,8 +181,6 @@ def test_import_is_audited_like_the_commands(xf, tmp_path: Path) -> None:  # typ
     flat = r.stdout.replace("\n", "").replace("│", "").replace(" ", "")
     assert "导入自台账.csv第2行" in flat
     r = xf("verify")
-    if "verify" in r.stderr and "没有命令" in r.stderr:
-        pytest.skip("xinfang verify is not there yet")
     assert r.exit_code == 0, r.stdout + r.stderr
 
 
@@ -480,81 +478,21 @@ def test_lifecycle_rules(xf, tmp_path: Path) -> None:  # type: ignore[no-untyped
 
 
 def _build_ledger(xf, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """The four ROWS imported (XF2025-0001…0004), then through the CLI: XF2025-0005, a collective
+    bypass with personal data and awkward content, handled by 教务处; XF2025-0006 rejected and
+    referred; XF2024-0001 an accusation from a higher office, made not confidential."""
     assert xf("import", str(write_csv(tmp_path / "seed.csv", HEADER, ROWS))).exit_code == 0
-    steps = [
-        (
-            "add",
-            "--received",
-            "2025-06-01",
-            "--channel",
-            "来访",
-            "--name",
-            "王五",
-            "--phone",
-            "010-12345678",
-            "--id-number",
-            "11010519491231002X",
-            "--summary",
-            "考试成绩有误",
-            "--content",
-            "第一行\n第二行，含“引号”, 和逗号",
-            "--category",
-            "考试与成绩",
-            "--persons",
-            "6",
-            "--bypass",
-        ),
-        (
-            "assign",
-            "XF2025-0005",
-            "--dept",
-            "教务处",
-            "--co",
-            "研究生院",
-            "--leader",
-            "赵副校长",
-            "--on",
-            "2025-06-02",
-        ),
-        (
-            "add",
-            "--received",
-            "2025-07-01",
-            "--channel",
-            "来访",
-            "--summary",
-            "劳动合同纠纷",
-            "--nature",
-            "申诉求决",
-        ),
-        (
-            "reject",
-            "XF2025-0006",
-            "--reason",
-            "属劳动争议仲裁范围",
-            "--referral",
-            "劳动人事争议仲裁委员会",
-            "--on",
-            "2025-07-03",
-        ),
-        (
-            "add",
-            "--received",
-            "2024-11-20",
-            "--channel",
-            "上级转办",
-            "--name",
-            "欧阳娜娜",
-            "--summary",
-            "反映招生收费",
-            "--nature",
-            "检举控告",
-            "--not-confidential",
-        ),
-    ]
-    for step in steps:
-        r = xf(*step)
-        assert r.exit_code == 0, (step, r.stderr)
+    wang = ("--name", "王五", "--phone", "010-12345678", "--id-number", "11010519491231002X")
+    crowd = ("--content", "第一行\n第二行，含“引号”, 和逗号", "--persons", "6", "--bypass")
+    exam = add_case(
+        xf, *wang, *crowd, received="2025-06-01", summary="考试成绩有误", category="考试与成绩"
+    )
+    accept(xf, exam, dept="教务处", co=["研究生院"], leader="赵副校长", on="2025-06-02")
+    labour = add_case(xf, "--nature", "申诉求决", received="2025-07-01", summary="劳动合同纠纷")
+    tribunal = "劳动人事争议仲裁委员会"
+    reject_case(xf, labour, reason="属劳动争议仲裁范围", referral=tribunal, on="2025-07-03")
+    ouyang = ("--name", "欧阳娜娜", "--nature", "检举控告", "--not-confidential")
+    add_case(xf, *ouyang, received="2024-11-20", channel="上级转办", summary="反映招生收费")
 
 
 @pytest.mark.parametrize("suffix", [".csv", ".xlsx", ".json"])

@@ -15,11 +15,23 @@ import os
 import pwd
 import sqlite3
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 
 import pytest
 
-from conftest import Run, build_template, copy_ledger, ok, show
+from conftest import (
+    Run,
+    accept,
+    add_case,
+    build_template,
+    close_case,
+    copy_ledger,
+    ok,
+    rate_case,
+    reject_case,
+    show,
+)
 
 Xf = Callable[..., Run]
 
@@ -61,11 +73,8 @@ CASE_FILE_KEYS = {
 DERIVED_KEYS = {"group", "status", "accept_due", "due_on", "overdue"}
 
 
-def add(
-    xf: Xf, *args: str, received: str = "2025-03-01", summary: str = "宿舍307水龙头漏水"
-) -> str:
-    r = ok(xf("add", "--received", received, "--channel", "来访", "--summary", summary, *args))
-    return r.stdout.strip()
+# Most cases here are the leaking tap of dorm 307, received 2025-03-01 by visit.
+add = partial(add_case, summary="宿舍307水龙头漏水")
 
 
 def listed(xf: Xf, *filters: str) -> list[str]:
@@ -201,7 +210,7 @@ def test_whole_life_of_a_case(xf: Xf) -> None:
 def test_history_tells_every_step_in_chinese_with_old_and_new_values_and_actor(xf: Xf) -> None:
     add(xf, "--name", "张三")
     ok(xf("classify", "XF2025-0001", "--category", "宿舍与住宿"))
-    ok(xf("assign", "XF2025-0001", "--co", "保卫处", "--leader", "王副校长", "--on", "2025-03-02"))
+    accept(xf, "XF2025-0001", co=["保卫处"], leader="王副校长", on="2025-03-02")
     ok(
         xf(
             "--by",
@@ -216,19 +225,8 @@ def test_history_tells_every_step_in_chinese_with_old_and_new_values_and_actor(x
             "2025-03-10",
         )
     )
-    ok(
-        xf(
-            "close",
-            "XF2025-0001",
-            "--outcome",
-            "解决到位",
-            "--result",
-            "已修好",
-            "--on",
-            "2025-03-20",
-        )
-    )
-    ok(xf("rate", "XF2025-0001", "基本满意", "--on", "2025-03-21"))
+    close_case(xf, "XF2025-0001", result="已修好", on="2025-03-20")
+    rate_case(xf, "XF2025-0001", rating="基本满意", on="2025-03-21")
 
     out = ok(xf("history", "XF2025-0001")).stdout
     for action in ("登记", "分类", "受理交办", "延期", "办结", "评价"):
@@ -260,21 +258,10 @@ def test_history_tells_every_step_in_chinese_with_old_and_new_values_and_actor(x
 
 
 def test_history_records_the_rating_changed_from_old_to_new(xf: Xf) -> None:
-    add(xf, "--category", "宿舍与住宿")
-    ok(xf("assign", "XF2025-0001", "--on", "2025-03-02"))
-    ok(
-        xf(
-            "close",
-            "XF2025-0001",
-            "--outcome",
-            "解决到位",
-            "--result",
-            "已修好",
-            "--on",
-            "2025-03-05",
-        )
-    )
-    ok(xf("rate", "XF2025-0001", "不满意", "--on", "2025-03-06"))
+    add(xf, category="宿舍与住宿")
+    accept(xf, "XF2025-0001", on="2025-03-02")
+    close_case(xf, "XF2025-0001", result="已修好", on="2025-03-05")
+    rate_case(xf, "XF2025-0001", rating="不满意", on="2025-03-06")
     ok(xf("rate", "XF2025-0001", "满意", "--on", "2025-03-07", "--replace", "--reason", "回访更正"))
     out = ok(xf("history", "XF2025-0001")).stdout
     assert "满意度：不满意 → 满意" in out
@@ -297,21 +284,10 @@ def test_history_records_the_rating_changed_from_old_to_new(xf: Xf) -> None:
 def test_aid_is_stored_exactly(
     xf: Xf, ledger_path: Path, typed: str, stored_fen: int, json_value: float
 ) -> None:
-    add(xf, "--category", "奖助评定与资助")
-    ok(xf("assign", "XF2025-0001", "--on", "2025-03-02"))
-    ok(
-        xf(
-            "close",
-            "XF2025-0001",
-            "--outcome",
-            "帮扶到位",
-            "--result",
-            "发放临时困难补助",
-            "--aid",
-            typed,
-            "--on",
-            "2025-03-05",
-        )
+    add(xf, category="奖助评定与资助")
+    accept(xf, "XF2025-0001", on="2025-03-02")
+    close_case(
+        xf, "XF2025-0001", outcome="帮扶到位", result="发放临时困难补助", aid=typed, on="2025-03-05"
     )
     con = sqlite3.connect(ledger_path)
     try:
@@ -354,8 +330,8 @@ def test_reject_path_with_reason_and_referral(xf: Xf) -> None:
 
 
 def test_assign_without_dept_uses_the_categorys_default_lead(xf: Xf) -> None:
-    add(xf, "--category", "宿舍与住宿")
-    add(xf, "--category", "考试与成绩", summary="期末考试成绩有误")
+    add(xf, category="宿舍与住宿")
+    add(xf, category="考试与成绩", summary="期末考试成绩有误")
     ok(xf("assign", "XF2025-0001", "--on", "2025-03-02"))
     ok(xf("assign", "XF2025-0002", "--on", "2025-03-02"))
     assert show(xf, "XF2025-0001")["lead_dept"] == "后勤处"
@@ -363,7 +339,7 @@ def test_assign_without_dept_uses_the_categorys_default_lead(xf: Xf) -> None:
 
 
 def test_assign_does_not_list_the_lead_as_its_own_co_department(xf: Xf) -> None:
-    add(xf, "--category", "宿舍与住宿")
+    add(xf, category="宿舍与住宿")
     ok(xf("assign", "XF2025-0001", "--co", "后勤处", "--co", "保卫处", "--co", "保卫处"))
     assert show(xf, "XF2025-0001")["co_depts"] == ["保卫处"]
 
@@ -466,7 +442,7 @@ def test_classify_auto_suggests_without_writing_and_apply_writes(
     add(xf, summary="期末考试成绩登记错误，申请复核")
     add(xf, summary="食堂饭菜价格上涨")
     add(xf, summary="说不清楚的事")
-    add(xf, "--category", "宿舍与住宿", summary="考试周宿舍停电")
+    add(xf, category="宿舍与住宿", summary="考试周宿舍停电")
     before = snapshot()
     r = ok(xf("classify", "--auto"))
     assert snapshot() == before
@@ -499,7 +475,7 @@ def test_classify_auto_suggests_without_writing_and_apply_writes(
     ],
 )
 def test_date_forms_for_received_and_on(xf: Xf, typed: str, expected: str) -> None:
-    add(xf, "--category", "宿舍与住宿", received=typed)
+    add(xf, category="宿舍与住宿", received=typed)
     assert show(xf, "XF2025-0001")["received_on"] == expected
     ok(xf("assign", "XF2025-0001", "--on", typed))
     assert show(xf, "XF2025-0001")["accepted_on"] == expected
@@ -511,42 +487,20 @@ def test_received_defaults_to_today(xf: Xf) -> None:
 
 
 # --- list: filters and formats ----------------------------------------------------------------
-def build_ledger(xf: Xf) -> None:
+def build_ledger(run: Xf) -> None:
     """Six cases in every state: numbers XF2024-0001, XF2025-0001 … XF2025-0005."""
-    add(xf, "--category", "宿舍与住宿", received="2025-03-01", summary="宿舍漏水")  # 0001
-    add(xf, "--category", "考试与成绩", received="2025-03-15", summary="成绩录入错误")  # 0002
-    add(xf, "--category", "餐饮与食堂", received="2025-04-02", summary="食堂价格上涨")  # 0003
-    add(xf, received="2025-04-20", summary="图书馆空调太冷")  # 0004, unclassified
-    add(xf, "--category", "实习与就业", received="2025-05-06", summary="实习单位扣押证件")  # 0005
-    add(xf, "--category", "宿舍与住宿", received="2024-11-11", summary="宿舍热水供应不足")
-    ok(xf("assign", "XF2025-0001", "--co", "保卫处", "--on", "2025-03-02"))  # due 2025-05-01
-    ok(
-        xf(
-            "close",
-            "XF2025-0001",
-            "--outcome",
-            "解决到位",
-            "--result",
-            "已修",
-            "--on",
-            "2025-03-09",
-        )
-    )
-    ok(xf("assign", "XF2025-0002", "--dept", "教务处", "--co", "后勤处", "--on", "2025-03-16"))
-    ok(xf("reject", "XF2025-0003", "--reason", "已另案处理", "--on", "2025-04-03"))
-    ok(xf("assign", "XF2024-0001", "--on", "2024-11-12"))
-    ok(
-        xf(
-            "close",
-            "XF2024-0001",
-            "--outcome",
-            "解决到位",
-            "--result",
-            "已修",
-            "--on",
-            "2024-12-01",
-        )
-    )
+    add_case(run, received="2025-03-01", summary="宿舍漏水", category="宿舍与住宿")  # 0001
+    add_case(run, received="2025-03-15", summary="成绩录入错误", category="考试与成绩")  # 0002
+    add_case(run, received="2025-04-02", summary="食堂价格上涨", category="餐饮与食堂")  # 0003
+    add_case(run, received="2025-04-20", summary="图书馆空调太冷")  # 0004, unclassified
+    add_case(run, received="2025-05-06", summary="实习单位扣押证件", category="实习与就业")  # 0005
+    add_case(run, received="2024-11-11", summary="宿舍热水供应不足", category="宿舍与住宿")
+    accept(run, "XF2025-0001", co=["保卫处"], on="2025-03-02")  # due 2025-05-01
+    close_case(run, "XF2025-0001", on="2025-03-09")
+    accept(run, "XF2025-0002", dept="教务处", co=["后勤处"], on="2025-03-16")
+    reject_case(run, "XF2025-0003", reason="已另案处理", on="2025-04-03")
+    accept(run, "XF2024-0001", on="2024-11-12")
+    close_case(run, "XF2024-0001", on="2024-12-01")
 
 
 @pytest.fixture(scope="module")
@@ -703,8 +657,8 @@ def test_a_blank_by_falls_back_to_xinfang_user(xf: Xf, ledger_path: Path) -> Non
 
 def test_extension_limits_are_inclusive(xf: Xf) -> None:
     """30 days is allowed, and on the due day itself (a deadline is the end of its day)."""
-    add(xf, "--category", "宿舍与住宿")
-    ok(xf("assign", "XF2025-0001", "--on", "2025-03-02"))  # due 2025-05-01
+    add(xf, category="宿舍与住宿")
+    accept(xf, "XF2025-0001", on="2025-03-02")  # due 2025-05-01
     r = ok(xf("extend", "XF2025-0001", "--days", "30", "--reason", "x", "--on", "2025-05-01"))
     assert "2025-05-31" in r.stderr
     assert show(xf, "XF2025-0001")["due_on"] == "2025-05-31"

@@ -14,13 +14,14 @@ import subprocess
 import sys
 from collections.abc import Callable
 from datetime import date
+from functools import partial
 from pathlib import Path
 from typing import Any
 
 import pytest
 from sqlalchemy import event
 
-from conftest import Run, ok
+from conftest import Run, accept, add_case, close_case, extend_case, ok, reject_case
 from xinfang_cli.deadlines import WorkCalendar, due_date
 from xinfang_cli.ledger import open_ledger
 from xinfang_cli.overdue import check
@@ -30,6 +31,10 @@ XF = Callable[..., Run]
 
 _SCRIPT = Path(sys.executable).parent / "xinfang"
 XINFANG = [str(_SCRIPT)] if _SCRIPT.exists() else [sys.executable, "-m", "xinfang_cli"]
+
+
+# Every case here comes by letter.
+letter = partial(add_case, channel="来信")
 
 
 def cron(
@@ -53,28 +58,22 @@ def text(result: subprocess.CompletedProcess[bytes]) -> str:
     return result.stdout.decode("utf-8")  # strict: the Chinese must be real UTF-8
 
 
-def add(xf: XF, received: str, summary: str, *extra: str, db: Path | None = None) -> str:
-    r = ok(
-        xf("add", "--received", received, "--channel", "来信", "--summary", summary, *extra, db=db)
-    )
-    return r.stdout.strip()
-
-
 @pytest.fixture
 def office(xf: XF, ledger_path: Path) -> Path:
     """A small ledger: as of 2025-12-31 one handling case is 30 days overdue (后勤处), one
     registered case is 6 days past its acceptance deadline, one is due in 4 days; one case is
     closed, one rejected."""
     ok(xf("init"))
-    dorm = add(xf, "2025-10-01", "宿舍307水龙头漏水", "--category", "宿舍与住宿")
-    ok(xf("assign", dorm, "--on", "2025-10-02", "--leader", "王副校长"))  # due 2025-12-01
-    add(xf, "2025-12-10", "食堂饭菜价格上涨", "--category", "餐饮与食堂")  # accept due 12-25
-    add(xf, "2025-12-20", "期末考试安排冲突", "--category", "考试与成绩")  # accept due 2026-01-04
-    done = add(xf, "2025-03-01", "图书馆空调不制冷", "--category", "校园设施与环境")
-    ok(xf("assign", done, "--on", "2025-03-02"))
-    ok(xf("close", done, "--outcome", "解决到位", "--result", "已维修", "--on", "2025-03-10"))
-    rejected = add(xf, "2025-06-01", "劳动合同纠纷", "--category", "教职工权益")
-    ok(xf("reject", rejected, "--reason", "属于劳动人事争议仲裁范围", "--on", "2025-06-03"))
+    dorm = letter(xf, received="2025-10-01", summary="宿舍307水龙头漏水", category="宿舍与住宿")
+    accept(xf, dorm, leader="王副校长", on="2025-10-02")  # due 2025-12-01
+    # two still to be accepted: due 12-25 and 2026-01-04
+    letter(xf, received="2025-12-10", summary="食堂饭菜价格上涨", category="餐饮与食堂")
+    letter(xf, received="2025-12-20", summary="期末考试安排冲突", category="考试与成绩")
+    done = letter(xf, received="2025-03-01", summary="图书馆空调不制冷", category="校园设施与环境")
+    accept(xf, done, on="2025-03-02")
+    close_case(xf, done, result="已维修", on="2025-03-10")
+    rejected = letter(xf, received="2025-06-01", summary="劳动合同纠纷", category="教职工权益")
+    reject_case(xf, rejected, reason="属于劳动人事争议仲裁范围", on="2025-06-03")
     return ledger_path
 
 
@@ -244,7 +243,7 @@ def test_warn_days_option_overrides_the_taxonomy(office: Path) -> None:
 
 def test_confidential_matter_is_not_in_the_forwarded_list(xf: XF, ledger_path: Path) -> None:
     ok(xf("init"))
-    number = add(xf, "2025-12-01", "举报某处长收受礼金", "--nature", "检举控告")
+    number = letter(xf, "--nature", "检举控告", received="2025-12-01", summary="举报某处长收受礼金")
     result = cron(ledger_path, "--as-of", "2025-12-31", "--json")
     (item,) = json.loads(text(result))["overdue"]
     assert item["number"] == number and item["confidential"] is True
@@ -325,12 +324,14 @@ def test_new_does_not_repeat_itself_next_day(office: Path) -> None:
 
 def test_new_announces_again_after_an_extension(xf: XF, ledger_path: Path) -> None:
     ok(xf("init"))
-    number = add(xf, "2025-10-20", "实验室开放时间不足", "--category", "课程与教学安排")
-    ok(xf("assign", number, "--on", "2025-10-21"))  # handling due 2025-12-20
+    number = letter(
+        xf, received="2025-10-20", summary="实验室开放时间不足", category="课程与教学安排"
+    )
+    accept(xf, number, on="2025-10-21")  # handling due 2025-12-20
     first = cron(ledger_path, "--new", "--as-of", "2025-12-15")
     assert first.returncode == 0 and "还剩 5 天  期限 2025-12-20" in text(first)
     assert cron(ledger_path, "--new", "--as-of", "2025-12-16").stdout == b""
-    ok(xf("extend", number, "--days", "10", "--reason", "需协调实验中心", "--on", "2025-12-16"))
+    extend_case(xf, number, days=10, reason="需协调实验中心", on="2025-12-16")
     assert cron(ledger_path, "--new", "--as-of", "2025-12-17").stdout == b""  # due 12-30 now
     again = cron(ledger_path, "--new", "--as-of", "2025-12-24")
     assert again.returncode == 0 and "期限 2025-12-30" in text(again)
@@ -367,13 +368,13 @@ def test_warning_window_counts_working_days_across_national_day(xf: XF, tmp_path
     ok(xf("init", db=calendar_db))
     received = date(2025, 9, 12)
     assert due_date(received, 15, mode="working", calendar=cal) == date(2025, 10, 10)
-    inside = add(xf, received.isoformat(), "奖学金评定有异议", db=working_db)
-    edge = add(xf, "2025-09-15", "助学金发放延迟", db=working_db)
-    beyond = add(xf, "2025-09-16", "实习补贴未发", db=working_db)
+    inside = letter(xf, received=received.isoformat(), summary="奖学金评定有异议", db=working_db)
+    edge = letter(xf, received="2025-09-15", summary="助学金发放延迟", db=working_db)
+    beyond = letter(xf, received="2025-09-16", summary="实习补贴未发", db=working_db)
     for number, due in ((inside, "2025-10-10"), (edge, "2025-10-11"), (beyond, "2025-10-13")):
         shown = json.loads(ok(xf("show", number, "--json", db=working_db)).stdout)
         assert shown["accept_due"] == due
-    same_due = add(xf, "2025-09-25", "奖学金评定有异议", db=calendar_db)
+    same_due = letter(xf, received="2025-09-25", summary="奖学金评定有异议", db=calendar_db)
     shown = json.loads(ok(xf("show", same_due, "--json", db=calendar_db)).stdout)
     assert shown["accept_due"] == "2025-10-10"
 

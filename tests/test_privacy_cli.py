@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 
-from conftest import Run, ok, show
+from conftest import Run, add_case, ok, show
 
 Xf = Callable[..., Run]
 Snapshot = Callable[[], object]
@@ -25,42 +25,10 @@ ID, ID_MASKED = "11010519491231002X", "110105********002X"
 @pytest.fixture
 def people(xf: Xf) -> Xf:
     """XF2025-0001: an open complaint by 李四; XF2025-0002: a confidential accusation by 张三."""
-    ok(
-        xf(
-            "add",
-            "--received",
-            "2025-03-01",
-            "--channel",
-            "来访",
-            "--name",
-            "李四",
-            "--unit",
-            "外国语学院",
-            "--phone",
-            "13912345678",
-            "--summary",
-            "宿舍漏水",
-        )
-    )
-    ok(
-        xf(
-            "add",
-            "--received",
-            "2025-03-02",
-            "--channel",
-            "来信",
-            "--name",
-            "张三",
-            "--phone",
-            PHONE,
-            "--id-number",
-            ID,
-            "--nature",
-            "检举控告",
-            "--summary",
-            "举报某教师收受学生礼品",
-        )
-    )
+    li = ("--name", "李四", "--unit", "外国语学院", "--phone", "13912345678")
+    add_case(xf, *li, received="2025-03-01", summary="宿舍漏水")
+    zhang = ("--name", "张三", "--phone", PHONE, "--id-number", ID, "--nature", "检举控告")
+    add_case(xf, *zhang, received="2025-03-02", channel="来信", summary="举报某教师收受学生礼品")
     return xf
 
 
@@ -103,20 +71,7 @@ def test_an_accusation_is_confidential_and_hides_the_name(people: Xf) -> None:
 
 
 def test_confidential_flag_hides_the_name_of_any_case(xf: Xf) -> None:
-    ok(
-        xf(
-            "add",
-            "--received",
-            "2025-03-01",
-            "--channel",
-            "来访",
-            "--name",
-            "王五",
-            "--confidential",
-            "--summary",
-            "反映导师问题",
-        )
-    )
+    add_case(xf, "--name", "王五", "--confidential", received="2025-03-01", summary="反映导师问题")
     assert show(xf, "XF2025-0001")["name"] == "王*"
     assert "王五" not in ok(xf("list")).stdout
 
@@ -185,11 +140,7 @@ def test_search_wildcards_are_taken_literally(people: Xf) -> None:
     for needle in ("%", "_", "举报%礼品", "XF2025_0001"):
         found = json.loads(ok(people("list", "--json", "--search", needle)).stdout)
         assert found == [], needle
-    ok(
-        people(
-            "add", "--received", "2025-03-03", "--channel", "来电", "--summary", "食堂菜价上涨50%"
-        )
-    )
+    add_case(people, received="2025-03-03", channel="来电", summary="食堂菜价上涨50%")
     found = json.loads(ok(people("list", "--json", "--search", "50%")).stdout)
     assert [c["number"] for c in found] == ["XF2025-0003"]
 
@@ -213,26 +164,9 @@ def test_the_repeat_warning_does_not_leak_personal_data(people: Xf) -> None:
 
 
 def test_search_by_a_whole_phone_number_finds_the_petitioner_but_stays_masked(xf) -> None:  # type: ignore[no-untyped-def]
-    r = xf(
-        "add",
-        "--received",
-        "2025-03-01",
-        "--channel",
-        "来电",
-        "--name",
-        "李四",
-        "--phone",
-        "13812345678",
-        "--summary",
-        "食堂排队",
-    )
-    assert r.exit_code == 0
-    assert (
-        xf(
-            "add", "--received", "2025-03-02", "--channel", "来信", "--summary", "路灯不亮"
-        ).exit_code
-        == 0
-    )
+    li = ("--name", "李四", "--phone", "13812345678")
+    add_case(xf, *li, received="2025-03-01", channel="来电", summary="食堂排队")
+    add_case(xf, received="2025-03-02", channel="来信", summary="路灯不亮")
     out = xf("list", "--search", "138 1234 5678", "--json").stdout
     assert '"XF2025-0001"' in out and '"XF2025-0002"' not in out
     assert "13812345678" not in out and "138****5678" in out

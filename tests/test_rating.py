@@ -1,25 +1,13 @@
 """满意率 depends on ratings: a second rating is refused unless it is a reasoned correction."""
 
+from conftest import accept, add_case, close_case, rate_case
+
 
 def _closed_case(xf) -> None:  # type: ignore[no-untyped-def]
-    for args in (
-        (
-            "add",
-            "--received",
-            "2025-03-01",
-            "--channel",
-            "来访",
-            "--summary",
-            "宿舍漏水",
-            "--category",
-            "宿舍与住宿",
-        ),
-        ("assign", "XF2025-0001", "--on", "2025-03-02"),
-        ("close", "XF2025-0001", "--outcome", "解决到位", "--result", "已修", "--on", "2025-03-10"),
-        ("rate", "XF2025-0001", "基本满意", "--on", "2025-03-11"),
-    ):
-        r = xf(*args)
-        assert r.exit_code == 0, r.stderr
+    number = add_case(xf, received="2025-03-01", category="宿舍与住宿")
+    accept(xf, number, on="2025-03-02")
+    close_case(xf, number, on="2025-03-10")
+    rate_case(xf, number, rating="基本满意", on="2025-03-11")
 
 
 def test_a_second_rating_is_refused_and_changes_nothing(xf, snapshot) -> None:  # type: ignore[no-untyped-def]

@@ -6,7 +6,6 @@ from __future__ import annotations
 import csv
 import shutil
 import subprocess
-from collections.abc import Iterator
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -15,6 +14,7 @@ import pytest
 from openpyxl import load_workbook
 from typer.testing import CliRunner
 
+from conftest import build_template
 from xinfang_cli.cli.main import app
 
 AS_OF = "2025-12-20"
@@ -23,23 +23,11 @@ MONTHLY_SHEETS = ["总体情况", "类别变化", "热点问题", "单位情况"
 
 
 @pytest.fixture(scope="module")
-def built(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The ledger of test_reports' CASES, built once per module through the real CLI."""
     from test_reports import build
 
-    path = tmp_path_factory.mktemp("xlsx") / "ledger.db"
-    runner = CliRunner()
-    with pytest.MonkeyPatch.context() as mp:
-        mp.setenv("XDG_DATA_HOME", str(path.parent / "xdg"))
-        mp.delenv("XINFANG_DB", raising=False)
-        mp.setenv("XINFANG_TODAY", "2025-12-31")
-
-        def run(*args: str) -> str:
-            result = runner.invoke(app, ["--db", str(path), *args])
-            assert result.exit_code == 0, (args, result.stderr)
-            return result.stdout
-
-        build(run)
-    yield path
+    return build_template(tmp_path_factory, build)
 
 
 @pytest.fixture(scope="module")

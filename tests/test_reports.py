@@ -10,15 +10,23 @@ from __future__ import annotations
 import csv
 import io
 import json
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 from typing import Any
 
 import pytest
-from typer.testing import CliRunner
 
-from xinfang_cli.cli.main import app
+from conftest import (
+    Run,
+    accept,
+    add_case,
+    build_template,
+    close_case,
+    extend_case,
+    rate_case,
+    reject_case,
+)
 
 AS_OF = "2025-12-20"
 ZHANG = ["--name", "张三", "--unit", "计算机学院", "--phone", "13812345678"]
@@ -102,49 +110,42 @@ CASES: list[tuple[str, str, str, str, list[str], list[tuple[str, ...]]]] = [
 # fmt: on
 
 
-def build(run: Callable[..., Any]) -> None:
+def build(run: Callable[..., Run]) -> None:
     """Register and work every case of CASES through the CLI."""
     numbers: dict[str, int] = {}
     for received, channel, category, summary, extra, steps in CASES:
         year = received[:4]
         numbers[year] = numbers.get(year, 0) + 1
         number = f"XF{year}-{numbers[year]:04d}"
-        args = ["add", "--received", received, "--channel", channel, "--summary", summary, *extra]
-        if category:
-            args += ["--category", category]
-        assert run(*args).strip() == number
+        added = add_case(
+            run,
+            *extra,
+            received=received,
+            channel=channel,
+            summary=summary,
+            category=category or None,
+        )
+        assert added == number
         for step in steps:
             kind, on = step[0], step[1]
             if kind == "assign":
-                run("assign", number, "--on", on, *(["--dept", "保卫处"] if not category else []))
+                accept(run, number, on=on, dept=None if category else "保卫处")
             elif kind == "close":
-                aid = ["--aid", step[3]] if step[3] else []
-                run("close", number, "--outcome", step[2], "--result", "已办理", "--on", on, *aid)
+                close_case(
+                    run, number, on=on, outcome=step[2], result="已办理", aid=step[3] or None
+                )
             elif kind == "rate":
-                run("rate", number, step[2], "--on", on)
+                rate_case(run, number, rating=step[2], on=on)
             elif kind == "reject":
-                run("reject", number, "--reason", "不属于本校职责范围", "--on", on)
+                reject_case(run, number, reason="不属于本校职责范围", on=on)
             elif kind == "extend":
-                run("extend", number, "--days", step[2], "--reason", "需进一步核实", "--on", on)
+                extend_case(run, number, days=int(step[2]), reason="需进一步核实", on=on)
 
 
 @pytest.fixture(scope="module")
-def built(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
-    path = tmp_path_factory.mktemp("reports") / "ledger.db"
-    runner = CliRunner()
-    with pytest.MonkeyPatch.context() as mp:
-        mp.setenv("XDG_DATA_HOME", str(path.parent / "xdg"))
-        mp.delenv("XINFANG_DB", raising=False)
-        mp.setenv("XINFANG_USER", "测试员")
-        mp.setenv("XINFANG_TODAY", "2025-12-31")
-
-        def run(*args: str) -> str:
-            result = runner.invoke(app, ["--db", str(path), *args])
-            assert result.exit_code == 0, (args, result.stdout, result.stderr)
-            return result.stdout
-
-        build(run)
-    yield path
+def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The ledger of CASES, built once per module through the real CLI."""
+    return build_template(tmp_path_factory, build)
 
 
 def report(xf: Callable[..., Any], db: Path, *args: str) -> dict[str, Any]:
@@ -633,7 +634,7 @@ def _annual(**changes: Any) -> dict[str, Any]:
 
 
 def test_markdown_reads_like_the_seed() -> None:
-    from xinfang_cli.render import annual_markdown
+    from xinfang_cli.summary import annual_markdown
 
     assert annual_markdown(_annual()) == (
         "全年共受理信访事项327件(次)，同比下降18.7%；初信初访一次性办结率92.3%，"
@@ -670,13 +671,13 @@ def test_markdown_reads_like_the_seed() -> None:
     ],
 )
 def test_markdown_phrasing(changes: dict[str, Any], first_sentence: str) -> None:
-    from xinfang_cli.render import annual_markdown
+    from xinfang_cli.summary import annual_markdown
 
     assert annual_markdown(_annual(**changes)).startswith(first_sentence)
 
 
 def test_markdown_before_the_year_is_over_says_so_and_draws_no_year_on_year() -> None:
-    from xinfang_cli.render import annual_markdown
+    from xinfang_cli.summary import annual_markdown
 
     text = annual_markdown(_annual(complete=False, year=2025, as_of="2025-06-30"))
     assert text.startswith(
@@ -686,7 +687,7 @@ def test_markdown_before_the_year_is_over_says_so_and_draws_no_year_on_year() ->
 
 
 def test_markdown_bypass_and_missing_rates() -> None:
-    from xinfang_cli.render import annual_markdown
+    from xinfang_cli.summary import annual_markdown
 
     text = annual_markdown(_annual(bypass=3, one_time_rate_pct=None, satisfaction_pct=None))
     assert text.startswith(
@@ -696,7 +697,7 @@ def test_markdown_bypass_and_missing_rates() -> None:
 
 
 def test_integer_shares_add_up_to_100() -> None:
-    from xinfang_cli.render import integer_shares
+    from xinfang_cli.figures import integer_shares
 
     assert integer_shares([1, 1, 1]) == [34, 33, 33]
     assert integer_shares([14, 5, 3, 1, 0]) == [61, 22, 13, 4, 0]
@@ -707,7 +708,7 @@ def test_integer_shares_add_up_to_100() -> None:
 def test_rounding_is_half_away_from_zero_on_the_exact_ratio() -> None:
     from fractions import Fraction
 
-    from xinfang_cli.reports import change_pct, pct, round1
+    from xinfang_cli.figures import change_pct, pct, round1
 
     assert round1(Fraction(-1865, 100)) == -18.7
     assert round1(Fraction(1865, 100)) == 18.7

@@ -4,6 +4,7 @@ ledger keeps its mode; the restore is in the audit log; no case number is ever g
 
 from __future__ import annotations
 
+import gc
 import json
 import os
 import signal
@@ -29,11 +30,13 @@ WRITER = textwrap.dedent(
     """
     import sys, time
     from datetime import date
-    from xinfang_cli.ledger import build_input, open_ledger, register
+    from xinfang_cli.fields import build_input
+    from xinfang_cli.ledger import open_ledger
+    from xinfang_cli.lifecycle import register
 
     ledger = open_ledger(sys.argv[1], actor="被中断的文员", create=False)
     def add(summary):
-        data = build_input(ledger, {"received_on": date(2025, 3, 2), "channel": "来电", "summary": summary})
+        data = build_input(ledger.taxonomy, {"received_on": date(2025, 3, 2), "channel": "来电", "summary": summary})
         register(ledger, session, log, data, today=date(2025, 12, 31))
     for summary in ("备份后第一件", "备份后第二件"):
         with ledger.transaction() as (session, log):
@@ -101,6 +104,11 @@ def backed_up(xf: Xf, ledger_path: Path, tmp_path: Path) -> Path:
     (tmp_path / "backups").mkdir()
     backup = tmp_path / "backups" / "ledger-2025-12-31T0730.db"
     ok(xf("backup", str(backup)))
+    # The commands above ran in this process and may keep their connections pooled until
+    # collected. `xinfang restore` runs in a process of its own; as here, nothing else in it has
+    # the ledger open (a connection left open in the restoring process would act on the files
+    # moved aside when it is finally closed).
+    gc.collect()
     return backup
 
 

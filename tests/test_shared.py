@@ -11,6 +11,7 @@ import json
 import os
 import pwd
 import shutil
+import sqlite3
 import stat
 import subprocess
 import sys
@@ -24,6 +25,7 @@ from pathlib import Path
 import pytest
 
 from conftest import Run, dump, ok
+from xinfang_cli.migrations import HEAD_REVISION
 
 Xf = Callable[..., Run]
 ADD = ("add", "--received", "2025-03-01", "--channel", "来访", "--summary")
@@ -55,8 +57,26 @@ def test_doctor_on_a_healthy_private_ledger(xf: Xf, ledger_path: Path) -> None:
     assert r.exit_code == 0, r.stdout
     assert f"账本位置：{ledger_path}（来自命令行选项 --db）" in r.stdout
     assert "权限 0600（仅属主可读写：一人使用）" in r.stdout
-    assert "结构版本：0001" in r.stdout and "节假日数据" in r.stdout
+    assert f"结构版本：{HEAD_REVISION}（本版本 xinfang 的最新结构）" in r.stdout
+    assert "节假日数据：覆盖今后 90 天" in r.stdout
     assert "✗" not in r.stdout
+
+
+def test_doctor_says_whether_a_newer_xinfang_wrote_the_ledger(xf: Xf, ledger_path: Path) -> None:
+    ok(xf("init"))
+    con = sqlite3.connect(ledger_path)
+    with con:
+        con.execute("UPDATE alembic_version SET version_num = '9999'")
+    con.close()
+    r = xf("doctor")
+    assert r.exit_code == 1 and "9999：由更新版本的 xinfang 写入" in r.stdout
+    assert "修复：升级 xinfang" in r.stdout
+    con = sqlite3.connect(ledger_path)
+    with con:
+        con.execute("UPDATE alembic_version SET version_num = '0001'")
+    con.close()
+    r = xf("doctor")  # an older ledger is fine: it is brought up to date when next opened
+    assert r.exit_code == 0 and f"0001：下次打开时将自动升级到 {HEAD_REVISION}" in r.stdout
 
 
 def test_doctor_on_a_missing_ledger_says_how_to_make_it(xf: Xf, tmp_path: Path) -> None:

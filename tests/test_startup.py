@@ -33,8 +33,9 @@ print("PROBE " + json.dumps({{"code": code, "heavy": sorted({{m.split(".")[0] fo
 """
 
 
-def probe(args: list[str], tmp_path: Path) -> dict[str, object]:
+def probe(args: list[str], tmp_path: Path, **extra: str) -> dict[str, object]:
     env = {**os.environ, "XDG_DATA_HOME": str(tmp_path), "NO_COLOR": "1", "COLUMNS": "100"}
+    env.update(extra)
     env.pop("XINFANG_DB", None)
     proc = subprocess.run(
         [sys.executable, "-c", PROBE.format(heavy=set(HEAVY)), json.dumps(args)],
@@ -124,3 +125,41 @@ def test_each_commands_help_is_chinese(command: str) -> None:
     assert len(CJK.findall(result.stdout)) > 10
     for english in ("Options", "Arguments", "Commands"):
         assert english not in result.stdout, english
+
+
+@pytest.mark.parametrize(
+    ("words", "cword", "expected"),
+    [
+        ("xinfang as", "1", "assign"),
+        ("xinfang assign XF2025-0001 --dept 后", "4", "后勤处"),
+        ("xinfang list --category 宿", "3", "宿舍与住宿"),
+        ("xinfang rate XF2025-0001 基", "3", "基本满意"),
+    ],
+)
+def test_shell_completion_offers_commands_and_the_taxonomys_values(
+    words: str, cword: str, expected: str, tmp_path: Path
+) -> None:
+    result = probe(
+        [], tmp_path, _XINFANG_COMPLETE="complete_bash", COMP_WORDS=words, COMP_CWORD=cword
+    )
+    assert expected in str(result["stdout"]).split(), result["stdout"]
+    assert result["heavy"] == []  # as light as --help: the ledger's engine is never loaded
+
+
+def test_a_closed_pipe_ends_quietly(tmp_path: Path) -> None:
+    env = {**os.environ, "XINFANG_DB": str(tmp_path / "l.db"), "XINFANG_TODAY": "2025-12-31"}
+    xinfang = [sys.executable, "-m", "xinfang_cli"]
+    for i in range(40):
+        subprocess.run(
+            [*xinfang, "add", "--received", "2025-03-01", "--channel", "来信", "--summary",
+             f"第{i}件：图书馆空调不制冷，学生反映多次"],
+            env=env, check=True, capture_output=True, stdin=subprocess.DEVNULL,
+        )  # fmt: skip
+    # `true` has left long before Python writes: every write meets a closed pipe
+    for args in (["history", "XF2025-0001"], ["list", "--table"], ["list"], ["report", "annual"]):
+        proc = subprocess.run(
+            f"{' '.join(xinfang)} {' '.join(args)} | true; echo ${{PIPESTATUS[0]}}",
+            shell=True, executable="/bin/bash", env=env, capture_output=True, text=True,
+        )  # fmt: skip
+        assert proc.stdout.strip() == "0", (args, proc.stdout, proc.stderr)
+        assert "错误" not in proc.stderr and "Traceback" not in proc.stderr, proc.stderr

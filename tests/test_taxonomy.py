@@ -10,15 +10,10 @@ from pathlib import Path
 
 import pytest
 
-from conftest import Run, ok, show
+from conftest import Run, accept, add_case, close_case, extend_case, ok, rate_case, show
 
 Xf = Callable[..., Run]
 Snapshot = Callable[[], object]
-
-
-def add(xf: Xf, received: str, *extra: str) -> str:
-    r = ok(xf("add", "--received", received, "--channel", "来访", "--summary", "宿舍漏水", *extra))
-    return r.stdout.strip()
 
 
 def export(xf: Xf, path: Path) -> str:
@@ -42,7 +37,7 @@ def set_setting(source: str, name: str, value: str) -> str:
 
 
 def test_export_then_load_round_trips(xf: Xf, tmp_path: Path) -> None:
-    add(xf, "2025-03-01", "--category", "宿舍与住宿")
+    add_case(xf, received="2025-03-01", category="宿舍与住宿")
     first = export(xf, tmp_path / "a.toml")
     assert "[[categories]]" in first and "宿舍与住宿" in first
     shown = ok(xf("taxonomy", "show")).stdout
@@ -54,7 +49,7 @@ def test_export_then_load_round_trips(xf: Xf, tmp_path: Path) -> None:
 
 
 def test_taxonomy_show_is_chinese_and_complete(xf: Xf) -> None:
-    add(xf, "2025-03-01")
+    add_case(xf, received="2025-03-01")
     out = ok(xf("taxonomy", "show")).stdout
     for text in ("事项类别", "教学管理", "后勤服务", "权益保障", "其他", "宿舍与住宿", "后勤处"):
         assert text in out
@@ -63,14 +58,14 @@ def test_taxonomy_show_is_chinese_and_complete(xf: Xf) -> None:
 
 
 def test_a_loaded_edit_is_used_for_new_cases(xf: Xf, snapshot: Snapshot, tmp_path: Path) -> None:
-    add(xf, "2025-03-01")
+    add_case(xf, received="2025-03-01")
     source = export(xf, tmp_path / "t.toml")
     source = source.replace('name = "宿舍与住宿"', 'name = "学生宿舍"')
     source = source.replace('"心理健康教育中心",', '"心理健康教育中心", "保卫部",')
     (tmp_path / "t.toml").write_text(source, encoding="utf-8")
     ok(xf("taxonomy", "load", str(tmp_path / "t.toml")))
-    add(xf, "2025-03-02", "--category", "学生宿舍")
-    ok(xf("assign", "XF2025-0002", "--dept", "保卫部", "--on", "2025-03-03"))
+    add_case(xf, received="2025-03-02", category="学生宿舍")
+    accept(xf, "XF2025-0002", dept="保卫部", on="2025-03-03")
     assert show(xf, "XF2025-0002")["category"] == "dorm"
     assert show(xf, "XF2025-0002")["lead_dept"] == "保卫部"
     assert "学生宿舍" in ok(xf("taxonomy", "show")).stdout
@@ -108,10 +103,10 @@ def test_a_loaded_edit_is_used_for_new_cases(xf: Xf, snapshot: Snapshot, tmp_pat
 def test_loading_a_taxonomy_that_orphans_cases_is_refused(
     xf: Xf, snapshot: Snapshot, tmp_path: Path, edit: Callable[[str], str], words: tuple[str, ...]
 ) -> None:
-    add(xf, "2025-03-01", "--category", "宿舍与住宿")
-    ok(xf("assign", "XF2025-0001", "--dept", "资产处", "--co", "保卫处", "--on", "2025-03-02"))
-    ok(xf("close", "XF2025-0001", "--outcome", "帮扶到位", "--result", "x", "--on", "2025-03-03"))
-    ok(xf("rate", "XF2025-0001", "满意", "--on", "2025-03-04"))
+    add_case(xf, received="2025-03-01", category="宿舍与住宿")
+    accept(xf, "XF2025-0001", dept="资产处", co=["保卫处"], on="2025-03-02")
+    close_case(xf, "XF2025-0001", outcome="帮扶到位", result="x", on="2025-03-03")
+    rate_case(xf, "XF2025-0001", rating="满意", on="2025-03-04")
     source = export(xf, tmp_path / "t.toml")
     edited = edit(source)
     assert edited != source
@@ -126,7 +121,7 @@ def test_loading_a_taxonomy_that_orphans_cases_is_refused(
 
 
 def test_removing_an_unused_category_is_allowed(xf: Xf, tmp_path: Path) -> None:
-    add(xf, "2025-03-01", "--category", "宿舍与住宿")
+    add_case(xf, received="2025-03-01", category="宿舍与住宿")
     source = without_category(export(xf, tmp_path / "t.toml"), "canteen")
     (tmp_path / "t.toml").write_text(source, encoding="utf-8")
     ok(xf("taxonomy", "load", str(tmp_path / "t.toml")))
@@ -136,9 +131,9 @@ def test_removing_an_unused_category_is_allowed(xf: Xf, tmp_path: Path) -> None:
 def test_a_limits_edit_does_not_move_existing_deadlines(
     xf: Xf, snapshot: Snapshot, tmp_path: Path
 ) -> None:
-    old_registered = add(xf, "2025-03-01", "--category", "宿舍与住宿")
-    old_handling = add(xf, "2025-03-01", "--category", "宿舍与住宿")
-    ok(xf("assign", old_handling, "--on", "2025-03-02"))
+    old_registered = add_case(xf, received="2025-03-01", category="宿舍与住宿")
+    old_handling = add_case(xf, received="2025-03-01", category="宿舍与住宿")
+    accept(xf, old_handling, on="2025-03-02")
     assert show(xf, old_registered)["accept_due"] == "2025-03-16"
     assert show(xf, old_handling)["due_on"] == "2025-05-01"
 
@@ -152,16 +147,16 @@ def test_a_limits_edit_does_not_move_existing_deadlines(
     # the cases registered before keep the limits in force when they were registered
     assert show(xf, old_registered)["accept_due"] == "2025-03-16"
     assert show(xf, old_handling)["due_on"] == "2025-05-01"
-    ok(xf("assign", old_registered, "--on", "2025-03-02"))
+    accept(xf, old_registered, on="2025-03-02")
     assert show(xf, old_registered)["due_on"] == "2025-05-01"  # 60 days, not 20
-    ok(xf("extend", old_registered, "--days", "30", "--reason", "x", "--on", "2025-03-05"))
+    extend_case(xf, old_registered, days=30, reason="x", on="2025-03-05")
     assert show(xf, old_registered)["due_on"] == "2025-05-31"  # 30 allowed, not 10
     assert "60 天" in ok(xf("show", old_registered)).stdout
 
     # a case registered after uses the new ones
-    new = add(xf, "2025-03-01", "--category", "宿舍与住宿")
+    new = add_case(xf, received="2025-03-01", category="宿舍与住宿")
     assert show(xf, new)["accept_due"] == "2025-03-06"
-    ok(xf("assign", new, "--on", "2025-03-02"))
+    accept(xf, new, on="2025-03-02")
     assert show(xf, new)["due_on"] == "2025-03-22"
     before = snapshot()
     r = xf("extend", new, "--days", "11", "--reason", "x", "--on", "2025-03-05")
@@ -170,7 +165,7 @@ def test_a_limits_edit_does_not_move_existing_deadlines(
 
 
 def test_a_per_category_limit_applies_to_that_category_only(xf: Xf, tmp_path: Path) -> None:
-    add(xf, "2025-03-01")
+    add_case(xf, received="2025-03-01")
     source = export(xf, tmp_path / "t.toml")
     source = source.replace(
         'lead = "后勤处"\nkeywords = ["宿舍"',
@@ -178,10 +173,10 @@ def test_a_per_category_limit_applies_to_that_category_only(xf: Xf, tmp_path: Pa
     )
     (tmp_path / "t.toml").write_text(source, encoding="utf-8")
     ok(xf("taxonomy", "load", str(tmp_path / "t.toml")))
-    dorm = add(xf, "2025-03-01", "--category", "宿舍与住宿")
-    canteen = add(xf, "2025-03-01", "--category", "餐饮与食堂")
-    ok(xf("assign", dorm, "--on", "2025-03-02"))
-    ok(xf("assign", canteen, "--on", "2025-03-02"))
+    dorm = add_case(xf, received="2025-03-01", category="宿舍与住宿")
+    canteen = add_case(xf, received="2025-03-01", category="餐饮与食堂")
+    accept(xf, dorm, on="2025-03-02")
+    accept(xf, canteen, on="2025-03-02")
     assert show(xf, dorm)["due_on"] == "2025-03-05"
     assert show(xf, canteen)["due_on"] == "2025-05-01"
 
@@ -199,7 +194,7 @@ def test_a_per_category_limit_applies_to_that_category_only(xf: Xf, tmp_path: Pa
 def test_an_invalid_taxonomy_file_is_exit_2(
     xf: Xf, snapshot: Snapshot, tmp_path: Path, content: str | None, message: str
 ) -> None:
-    add(xf, "2025-03-01")
+    add_case(xf, received="2025-03-01")
     if content is None:
         content = export(xf, tmp_path / "t.toml").replace('lead = "研究生院"', 'lead = "研究院"')
     (tmp_path / "bad.toml").write_text(content, encoding="utf-8")
@@ -213,7 +208,7 @@ def test_an_invalid_taxonomy_file_is_exit_2(
 def test_loading_a_missing_or_non_utf8_file_is_exit_2(
     xf: Xf, snapshot: Snapshot, tmp_path: Path
 ) -> None:
-    add(xf, "2025-03-01")
+    add_case(xf, received="2025-03-01")
     before = snapshot()
     r = xf("taxonomy", "load", str(tmp_path / "nope.toml"))
     assert r.exit_code == 2 and "找不到文件" in r.stderr
@@ -245,11 +240,11 @@ def test_init_with_a_working_day_taxonomy_skips_the_national_day_break(
     assert "已创建账本" in r.stderr
     assert ledger_path.exists()
     # 2025-09-28 is a 调休 Sunday; 10-01…10-08 are off; 10-11 (Saturday) is worked.
-    number = add(xf, "2025-09-28", "--category", "宿舍与住宿")
+    number = add_case(xf, received="2025-09-28", category="宿舍与住宿")
     case = show(xf, number)
     assert case["accept_due"] == "2025-10-24"
     assert "工作日" in ok(xf("show", number)).stdout
-    ok(xf("assign", number, "--on", "2025-09-30"))
+    accept(xf, number, on="2025-09-30")
     # 60 working days after 2025-09-30 (the 8-day break skipped, 10-11 counted)
     assert show(xf, number)["due_on"] == "2025-12-30"
 
@@ -268,7 +263,7 @@ def test_init_on_an_existing_ledger_changes_nothing(
 ) -> None:
     ok(xf("init"))
     assert ledger_path.stat().st_mode & 0o777 == 0o600
-    add(xf, "2025-03-01")
+    add_case(xf, received="2025-03-01")
     before = snapshot()
     r = ok(xf("init"))
     assert "已存在" in r.stderr
@@ -279,8 +274,8 @@ def test_init_on_an_existing_ledger_changes_nothing(
 
 
 def test_a_category_moved_to_another_group_takes_its_cases_along(xf: Xf, tmp_path: Path) -> None:
-    number = add(xf, "2025-03-01", "--category", "宿舍与住宿")
-    ok(xf("assign", number, "--on", "2025-03-02"))
+    number = add_case(xf, received="2025-03-01", category="宿舍与住宿")
+    accept(xf, number, on="2025-03-02")
     before = show(xf, number)
     source = export(xf, tmp_path / "t.toml")
     source = source.replace(
@@ -301,7 +296,7 @@ def test_a_category_moved_to_another_group_takes_its_cases_along(xf: Xf, tmp_pat
 
 
 def test_a_group_can_be_dropped_once_its_categories_have_moved(xf: Xf, tmp_path: Path) -> None:
-    number = add(xf, "2025-03-01", "--category", "宿舍与住宿")
+    number = add_case(xf, received="2025-03-01", category="宿舍与住宿")
     source = export(xf, tmp_path / "t.toml")
     source = source.replace('[[groups]]\nkey = "logistics"\nname = "后勤服务"\n', "")
     source = source.replace('group = "logistics"', 'group = "rights"')
@@ -348,7 +343,7 @@ def listed_in_group(xf: Xf, group: str) -> list[str]:
 def test_a_malformed_taxonomy_is_exit_2_and_the_ledger_keeps_working(
     xf: Xf, snapshot: Snapshot, tmp_path: Path, edit: Callable[[str], str], message: str
 ) -> None:
-    add(xf, "2025-03-01")
+    add_case(xf, received="2025-03-01")
     source = export(xf, tmp_path / "t.toml")
     edited = edit(source)
     assert edited != source

@@ -10,83 +10,18 @@ from __future__ import annotations
 import hashlib
 import json
 from datetime import UTC, date, datetime
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from sqlalchemy import text
 from sqlmodel import Session, col, select
 
+from .figures import format_yuan
+from .labels import DAY_MODE_LABELS, REMINDER_LABELS, STATUS_LABELS
 from .models import Event
-
-if TYPE_CHECKING:
-    from .taxonomy import Taxonomy
+from .privacy import mask_id_number, mask_name, mask_phone
+from .taxonomy import FIELD_ENUMS, Taxonomy
 
 GENESIS = "0" * 64
-
-# What people read for an event's action and for the fields it changed (history, verify).
-ACTION_LABELS = {
-    "init": "初始化账本",
-    "taxonomy_load": "更新分类体系",
-    "register": "登记",
-    "import": "导入",
-    "classify": "分类",
-    "assign": "受理交办",
-    "reject": "不予受理",
-    "extend": "延期",
-    "close": "办结",
-    "rate": "评价",
-    "reveal": "查看个人信息",
-    "remind": "督办提醒",
-    "restore": "从备份恢复",
-}
-
-FIELD_LABELS = {
-    "number": "编号",
-    "received_on": "信访日期",
-    "channel": "信访形式",
-    "name": "信访人",
-    "identity": "身份",
-    "unit": "单位",
-    "phone": "联系电话",
-    "id_number": "身份证号",
-    "persons": "人数",
-    "summary": "反映问题",
-    "content": "具体内容",
-    "nature": "性质",
-    "category": "事项类别",
-    "group_key": "分组",
-    "repeat_of": "原件编号",
-    "bypass": "越级",
-    "confidential": "保密",
-    "status": "状态",
-    "accept_days": "受理时限",
-    "handle_days": "办结时限",
-    "extend_max_days": "延期上限",
-    "day_mode": "计日方式",
-    "roll_over": "节假日顺延",
-    "accept_due": "受理期限",
-    "accepted_on": "受理日期",
-    "lead_dept": "主办单位",
-    "co_depts": "协办单位",
-    "leader": "包案领导",
-    "rejected_on": "不予受理日期",
-    "reject_reason": "不予受理理由",
-    "referral": "转办渠道",
-    "handle_due": "原办结期限",
-    "extended_days": "延期天数",
-    "extend_reason": "延期理由",
-    "extended_on": "延期日期",
-    "extend_approver": "延期批准人",
-    "due_on": "办结期限",
-    "closed_on": "办结日期",
-    "outcome": "办理结果类型",
-    "result": "办理结果",
-    "aid_fen": "帮扶金额",
-    "rating": "满意度",
-    "rated_on": "评价日期",
-    "kind": "提醒类型",
-    "due": "期限",
-    "as_of": "检查日期",
-}
 
 
 def describe_value(
@@ -94,11 +29,6 @@ def describe_value(
 ) -> str:
     """A value recorded for a case field, as `history` and `verify` show it: Chinese labels,
     是/否, 元, 天 — and personal data masked (the name only when `hide_name`)."""
-    from .ledger import format_yuan
-    from .models import STATUS_LABELS
-    from .privacy import mask_id_number, mask_name, mask_phone
-    from .taxonomy import FIELD_ENUMS
-
     if value is None or value == "":
         return "（空）"
     if field == "phone":
@@ -116,11 +46,9 @@ def describe_value(
     if field in ("accept_days", "handle_days", "extend_max_days", "extended_days"):
         return f"{value} 天"
     if field == "day_mode":
-        return {"working": "工作日", "calendar": "自然日"}.get(str(value), str(value))
+        return DAY_MODE_LABELS.get(str(value), str(value))
     if field == "kind":  # a 督办提醒 (overdue --new) event
-        from .overdue import KIND_LABELS
-
-        return KIND_LABELS.get(str(value), str(value))
+        return REMINDER_LABELS.get(str(value), str(value))
     if taxonomy is not None and isinstance(value, str):
         if field in FIELD_ENUMS:
             return taxonomy.label(FIELD_ENUMS[field], value)

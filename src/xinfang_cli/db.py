@@ -10,6 +10,7 @@ Every open brings the schema to the newest migration shipped in `xinfang_cli/mig
 
 from __future__ import annotations
 
+import sqlite3
 from pathlib import Path
 
 from sqlalchemy import Engine, create_engine, event, inspect, text
@@ -159,8 +160,6 @@ def _not_initialised(url: str) -> LedgerUnavailable:
 
 def _check_is_ledger(path: Path, url: str) -> None:
     """Refuse, without changing a byte, a SQLite file that is corrupt or holds no ledger."""
-    import sqlite3
-
     try:
         con = sqlite3.connect(path, timeout=BUSY_TIMEOUT_MS / 1000)
         try:

@@ -23,7 +23,7 @@ from typing import Literal
 
 import chinese_calendar
 
-from xinfang_cli.errors import InputError
+from .errors import InputError
 
 DayMode = Literal["calendar", "working"]
 

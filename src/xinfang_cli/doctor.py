@@ -21,8 +21,15 @@ from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
+from sqlalchemy import text
+from sqlalchemy.exc import SQLAlchemyError
+
 from . import __version__, config, sharing
+from .db import describe, explain, make_engine, sqlite_path, url_of
+from .deadlines import load_calendar
 from .errors import XinfangError
+from .migrations import HEAD_REVISION
+from .taxonomy import parse_taxonomy
 
 HOLIDAY_HORIZON_DAYS = 90
 
@@ -61,8 +68,6 @@ def diagnose(option: str | None, *, today: date) -> DoctorReport:
     if not _configuration(report):
         return report
     location = config.locate(option)
-    from .db import describe, sqlite_path, url_of
-
     url = url_of(location.value)
     report.add("账本位置", f"{describe(url)}（来自{location.describe_source()}）")
     path = sqlite_path(url)
@@ -94,8 +99,6 @@ def _configuration(report: DoctorReport) -> bool:
         if settings is None:
             report.add("配置文件", f"{words} {path}：没有")
         else:
-            from .db import describe
-
             # a URL's password is never shown
             shown = "，".join(
                 f"{k} = {describe(v) if '://' in v else v}" for k, v in settings.items()
@@ -217,8 +220,6 @@ def _sqlite_reader(path: Path) -> Fetch:
 
 
 def _schema(report: DoctorReport, fetch: Fetch) -> None:
-    from .migrations import HEAD_REVISION
-
     try:
         rows = fetch("SELECT version_num FROM alembic_version")
     except sqlite3.Error as exc:
@@ -261,9 +262,6 @@ def _known_revisions() -> set[str]:
 
 
 def _holidays(report: DoctorReport, fetch: Fetch, today: date) -> None:
-    from .deadlines import load_calendar
-    from .taxonomy import parse_taxonomy
-
     try:
         rows = fetch("SELECT source FROM taxonomy_versions ORDER BY id DESC LIMIT 1")
         taxonomy = parse_taxonomy(rows[0][0])
@@ -302,10 +300,6 @@ def _holidays(report: DoctorReport, fetch: Fetch, today: date) -> None:
 
 # --- a database server --------------------------------------------------------------------------
 def _server(report: DoctorReport, url: str, today: date) -> None:
-    from sqlalchemy import text
-
-    from .db import explain, make_engine
-
     report.add("权限", "由数据库服务器管理（账户、GRANT），不看文件权限")
     try:
         engine = make_engine(url)
@@ -318,8 +312,6 @@ def _server(report: DoctorReport, url: str, today: date) -> None:
             return [tuple(row) for row in conn.execute(text(sql))]
 
     try:
-        from sqlalchemy.exc import SQLAlchemyError
-
         try:
             fetch("SELECT 1")
         except SQLAlchemyError as exc:

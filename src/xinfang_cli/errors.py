@@ -17,6 +17,14 @@ class XinfangError(Exception):
         super().__init__(message)
         self.message = message
 
+    def prefixed(self, prefix: str) -> XinfangError:
+        """The same error, its message led by where the value came from (“--received：…”)."""
+        copy = type(self).__new__(type(self))
+        copy.__dict__.update(self.__dict__)
+        copy.message = prefix + self.message
+        copy.args = (copy.message,)
+        return copy
+
 
 class InputError(XinfangError):
     """A value the user typed cannot be read or is out of range (exit 2)."""
@@ -25,9 +33,14 @@ class InputError(XinfangError):
 
 
 class NotFoundError(XinfangError):
-    """An unknown case number, category, department, channel… (exit 2)."""
+    """An unknown case number, category, department, channel… (exit 2). `suggestions`: the
+    nearest valid names, nearest first (a prompt offers the first as its default)."""
 
     exit_code = 2
+
+    def __init__(self, message: str, suggestions: list[str] | None = None) -> None:
+        super().__init__(message)
+        self.suggestions = suggestions or []
 
 
 class LedgerUnavailable(XinfangError):

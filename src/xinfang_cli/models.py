@@ -16,14 +16,6 @@ from datetime import date
 from sqlalchemy import Index, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
-STATUSES = ("registered", "handling", "closed", "not_accepted")
-STATUS_LABELS = {
-    "registered": "已登记",
-    "handling": "办理中",
-    "closed": "已办结",
-    "not_accepted": "不予受理",
-}
-
 
 class Case(SQLModel, table=True):
     """One petition (信访事项), counted once per receipt (件次)."""
@@ -89,6 +81,9 @@ class Case(SQLModel, table=True):
     aid_fen: int | None = None
     rating: str | None = Field(default=None, max_length=32)
     rated_on: date | None = None
+    # 作废 (entered by mistake): status "voided"; the case leaves every list, report and check
+    voided_on: date | None = None
+    void_reason: str | None = None
     created_at: str = Field(max_length=32)
     updated_at: str = Field(max_length=32)
 
@@ -100,6 +95,21 @@ class CoDepartment(SQLModel, table=True):
 
     case_id: int = Field(foreign_key="cases.id", primary_key=True)
     dept: str = Field(primary_key=True, max_length=64)
+
+
+class LeadChange(SQLModel, table=True):
+    """A handover of a case to another lead department (`reassign`). The case row holds the lead
+    department now; the changes let a report dated before a handover count the case under the
+    department that had it then."""
+
+    __tablename__ = "lead_changes"
+    __table_args__ = (Index("ix_lead_changes_case_on", "case_id", "on_date"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    case_id: int = Field(foreign_key="cases.id")
+    on_date: date
+    from_dept: str = Field(max_length=64)
+    to_dept: str = Field(max_length=64)
 
 
 class TaxonomyVersion(SQLModel, table=True):

@@ -29,6 +29,7 @@ from sqlmodel import Session, col, select
 from . import deadlines
 from .audit import AuditLog
 from .errors import InputError
+from .labels import ACCEPT_OVERDUE, DUE_SOON, HANDLE_OVERDUE, REMINDER_LABELS, STAGE_LABELS
 from .ledger import Ledger
 from .models import Case, Event
 from .standing import standing
@@ -38,17 +39,7 @@ PENDING_GROUP = "信访办（待受理）"
 PENDING_ALIASES = (PENDING_GROUP, "信访办(待受理)", "待受理", "信访办")
 UNASSIGNED_GROUP = "（未指定主办单位）"
 
-ACCEPT_OVERDUE = "accept_overdue"
-HANDLE_OVERDUE = "handle_overdue"
-DUE_SOON = "due_soon"
 REMIND_ACTION = "remind"
-
-KIND_LABELS = {
-    ACCEPT_OVERDUE: "受理超期",
-    HANDLE_OVERDUE: "办结超期",
-    DUE_SOON: "临期",
-}
-STAGE_LABELS = {"accept": "受理", "handle": "办结"}
 
 MAX_WARN_DAYS = 366
 _CHUNK = 500  # bound parameters per IN (…) query, well under SQLite's limit
@@ -90,7 +81,7 @@ class Reminder:
         """受理超期 / 办结超期 / 受理临期 / 办结临期."""
         if self.kind == DUE_SOON:
             return STAGE_LABELS[self.stage] + "临期"
-        return KIND_LABELS[self.kind]
+        return REMINDER_LABELS[self.kind]
 
     @property
     def key(self) -> tuple[str, str, str]:
@@ -272,6 +263,7 @@ def open_on(session: Session, as_of: date) -> list[OpenCase]:
     """
     query = sa_select(*_OPEN_CASE_COLUMNS).where(
         col(Case.received_on) <= as_of,
+        col(Case.status) != "voided",
         or_(col(Case.closed_on).is_(None), col(Case.closed_on) > as_of),
         or_(col(Case.rejected_on).is_(None), col(Case.rejected_on) > as_of),
     )

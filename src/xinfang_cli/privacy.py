@@ -18,22 +18,12 @@ from __future__ import annotations
 import calendar
 import re
 
-from xinfang_cli.errors import InputError
+from .errors import InputError
+from .text import half_width
 
 ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 ID_CHECK_CHARS = "10X98765432"
 MIN_BIRTH_YEAR = 1900
-
-_FULL_WIDTH = str.maketrans(
-    {
-        **{chr(0xFF10 + i): str(i) for i in range(10)},
-        "ｘ": "x",
-        "Ｘ": "X",
-        "－": "-",
-        "＋": "+",
-        "\u3000": " ",
-    }
-)
 
 _MOBILE = re.compile(r"1[3-9][0-9]{9}")
 _AREA_CODE = re.compile(r"0(?:10|2[0-9]|[3-9][0-9]{2})")
@@ -44,10 +34,6 @@ _COUNTRY_CODE = re.compile(r"(?:\+|00)\s*86[\s\-]*")
 _PHONE_HINT = (
     "可用格式：手机号如13812345678（11位，以13～19开头），固定电话如010-12345678、0755-1234567"
 )
-
-
-def _normalise(text: str) -> str:
-    return text.translate(_FULL_WIDTH).strip()
 
 
 def _phone_error(text: str, reason: str = "") -> InputError:
@@ -68,7 +54,7 @@ def validate_phone(text: str) -> str:
     Landline: ``010-12345678``, ``0755 1234567`` or ``01012345678`` → ``010-12345678``.
     """
     raw = text.strip()
-    s = _normalise(text)
+    s = half_width(text)
     if not s:
         raise _phone_error(raw, "号码为空")
     international = _COUNTRY_CODE.match(s)
@@ -115,7 +101,7 @@ def validate_id_number(text: str) -> str:
     the check character. The error names the first thing that is wrong.
     """
     raw = text.strip()
-    s = _normalise(text).upper()
+    s = half_width(text).upper()
     prefix = f"身份证号“{raw}”有误："
     if len(s) != 18:
         raise InputError(f"{prefix}应为18位，实为{len(s)}位。")

@@ -8,78 +8,63 @@ recording that a reveal happened is the caller's job (it owns the transaction).
 from __future__ import annotations
 
 import contextlib
+import difflib
+import re
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, false, or_
+from sqlalchemy import ColumnElement, and_, false, func, or_
 from sqlmodel import Session, col, select
 
-from .ledger import Ledger, current_due, format_yuan
+from .errors import InputError, XinfangError
+from .figures import format_yuan
+from .labels import STATUS_ALIASES, STATUS_CHOICES, STATUS_LABELS
+from .ledger import Ledger
 from .models import Case, CoDepartment
-from .privacy import mask_id_number, mask_name, mask_phone
-from .standing import AsOf, is_overdue
-from .taxonomy import Taxonomy
-
-# (key, Chinese header) in the order files are written.
-CASE_COLUMNS: tuple[tuple[str, str], ...] = (
-    ("number", "编号"),
-    ("received_on", "信访日期"),
-    ("channel", "信访形式"),
-    ("name", "信访人"),
-    ("identity", "身份"),
-    ("unit", "单位"),
-    ("phone", "联系电话"),
-    ("id_number", "身份证号"),
-    ("persons", "人数"),
-    ("summary", "反映问题"),
-    ("content", "具体内容"),
-    ("nature", "性质"),
-    ("category", "事项类别"),
-    ("repeat_of", "原件编号"),
-    ("bypass", "越级"),
-    ("confidential", "保密"),
-    ("accepted_on", "受理日期"),
-    ("lead_dept", "主办单位"),
-    ("co_depts", "协办单位"),
-    ("leader", "包案领导"),
-    ("rejected_on", "不予受理日期"),
-    ("reject_reason", "不予受理理由"),
-    ("referral", "转办渠道"),
-    ("extended_days", "延期天数"),
-    ("extend_reason", "延期理由"),
-    ("extended_on", "延期日期"),
-    ("extend_approver", "延期批准人"),
-    ("closed_on", "办结日期"),
-    ("outcome", "办理结果类型"),
-    ("result", "办理结果"),
-    ("aid_yuan", "帮扶金额"),
-    ("rating", "满意度"),
-    ("rated_on", "评价日期"),
+from .numbering import find_case
+from .privacy import (
+    mask_id_number,
+    mask_name,
+    mask_phone,
+    validate_id_number,
+    validate_phone,
 )
-DERIVED_COLUMNS: tuple[tuple[str, str], ...] = (
-    ("group", "事项分组"),
-    ("status", "状态"),
-    ("accept_due", "受理期限"),
-    ("due_on", "办结期限"),
-    ("overdue", "超期"),
-)
-HEADERS = dict(CASE_COLUMNS + DERIVED_COLUMNS)
+from .standing import AsOf, current_due, is_overdue
+from .taxonomy import FIELD_ENUMS, Taxonomy
 
-STATUS_ALIASES = {
-    "registered": "registered",
-    "已登记": "registered",
-    "待受理": "registered",
-    "handling": "handling",
-    "办理中": "handling",
-    "closed": "closed",
-    "已办结": "closed",
-    "办结": "closed",
-    "not_accepted": "not_accepted",
-    "不予受理": "not_accepted",
-    "open": "open",
-    "未办结": "open",
-}
+
+def record_reveal(ledger: Ledger, numbers: list[str], *, reason: str) -> None:
+    """Who saw which case's personal data unmasked: one audit event per case, own transaction."""
+    with ledger.transaction() as (_session, log):
+        for number in numbers:
+            log.record("reveal", case_number=number, reason=reason)
+
+
+def co_departments(session: Session, case: Case) -> list[str]:
+    return list(
+        session.exec(
+            select(CoDepartment.dept)
+            .where(col(CoDepartment.case_id) == case.id)
+            .order_by(CoDepartment.dept)
+        )
+    )
+
+
+def repeats_of(session: Session, numbers: list[str]) -> dict[str, list[str]]:
+    """For each of these cases, the live cases that name it as the case they repeat."""
+    out: dict[str, list[str]] = {}
+    for start in range(0, len(numbers), 500):
+        rows = session.exec(
+            select(Case.repeat_of, Case.number)
+            .where(col(Case.repeat_of).in_(numbers[start : start + 500]))
+            .where(col(Case.status) != "voided")
+            .order_by(col(Case.received_on), col(Case.number))
+        )
+        for original, number in rows:
+            if original is not None:
+                out.setdefault(original, []).append(number)
+    return out
 
 
 def co_map(session: Session, cases: list[Case]) -> dict[int, list[str]]:
@@ -99,9 +84,15 @@ def co_map(session: Session, cases: list[Case]) -> dict[int, list[str]]:
 
 
 def case_record(
-    case: Case, co_depts: list[str], *, as_of: date, reveal: bool = False
+    case: Case,
+    co_depts: list[str],
+    *,
+    as_of: date,
+    reveal: bool = False,
+    repeats: list[str] | None = None,
 ) -> dict[str, Any]:
-    """The case as a JSON object: case-file keys (enumerations as keys) plus derived ones."""
+    """The case as a JSON object: case-file keys (enumerations as keys) plus derived ones;
+    `repeats` (list and show): the numbers of the later cases that repeat this one."""
     hide_name = case.confidential and not reveal
     record: dict[str, Any] = {
         "number": case.number,
@@ -137,26 +128,27 @@ def case_record(
         "aid_yuan": float(format_yuan(case.aid_fen)) if case.aid_fen is not None else None,
         "rating": case.rating,
         "rated_on": _iso(case.rated_on),
+        "voided_on": _iso(case.voided_on),
+        "void_reason": case.void_reason,
         "group": case.group_key,
         "status": case.status,
         "accept_due": case.accept_due.isoformat(),
         "due_on": _iso(case.due_on),
         "overdue": is_overdue(case, as_of),
     }
+    if repeats is not None:
+        record["repeats"] = repeats
     return record
 
 
 def labelled(record: dict[str, Any], tax: Taxonomy) -> dict[str, str]:
     """A JSON record turned into the text people read in a file: Chinese labels, 是/否, 、lists."""
-    from .models import STATUS_LABELS
-    from .taxonomy import FIELD_ENUMS as enum_kind
-
     out: dict[str, str] = {}
     for key, value in record.items():
         if value is None:
             out[key] = ""
-        elif key in enum_kind:
-            out[key] = tax.label(enum_kind[key], value)
+        elif key in FIELD_ENUMS:
+            out[key] = tax.label(FIELD_ENUMS[key], value)
         elif key == "category":
             out[key] = tax.category_name(value)
         elif key == "group":
@@ -191,21 +183,22 @@ class CaseFilter:
     overdue: bool = False
     text: str | None = None
     as_of: date | None = None
+    voided: bool | None = False  # True: the voided cases only; None: all; False: the live ones
 
 
 def filter_conditions(ledger: Ledger, flt: CaseFilter) -> list[ColumnElement[bool]]:
-    from .errors import InputError
-
     tax = ledger.taxonomy
     conditions: list[ColumnElement[bool]] = []
+    if flt.voided is not None:
+        conditions.append(
+            col(Case.status) == "voided" if flt.voided else col(Case.status) != "voided"
+        )
     if flt.status:
         status = STATUS_ALIASES.get(
             flt.status.strip().lower(), STATUS_ALIASES.get(flt.status.strip())
         )
         if status is None:
-            import difflib
-
-            labels = ["已登记", "办理中", "已办结", "不予受理", "未办结"]
+            labels = list(STATUS_CHOICES)
             close = difflib.get_close_matches(flt.status.strip(), labels, n=2, cutoff=0.3)
             hint = f"您是不是要找：{'、'.join(close)}？" if close else ""
             raise InputError(f"未知的状态“{flt.status}”。{hint}可选：{'、'.join(labels)}。")
@@ -228,34 +221,82 @@ def filter_conditions(ledger: Ledger, flt: CaseFilter) -> list[ColumnElement[boo
     if flt.overdue:
         as_of = flt.as_of or date.today()
         conditions.append(and_(col(Case.received_on) <= as_of, AsOf(as_of).overdue))
-    if flt.text:
-        # What the clerk typed is text, not a pattern: "%" and "_" match only themselves.
-        typed = flt.text.strip().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-        needle = f"%{typed}%"
-
-        def like(column: Any) -> ColumnElement[bool]:
-            return col(column).like(needle, escape="\\")
-
-        matches = [
-            like(Case.summary),
-            like(Case.content),
-            like(Case.result),
-            like(Case.number),
-            and_(col(Case.confidential) == false(), like(Case.name)),
-            like(Case.unit),
-        ]
-        # A whole phone or ID number finds its petitioner's cases (the output stays masked).
-        from .errors import XinfangError
-        from .privacy import validate_id_number, validate_phone
-
-        for validate, column in (
-            (validate_phone, Case.phone),
-            (validate_id_number, Case.id_number),
-        ):
-            with contextlib.suppress(XinfangError):
-                matches.append(col(column) == validate(flt.text))
-        conditions.append(or_(*matches))
+    if flt.text and flt.text.strip():
+        conditions += [_matches(word) for word in search_words(flt.text)]
     return conditions
+
+
+_LAST_FOUR = re.compile(r"\d{4}")
+
+
+def search_words(text: str) -> list[str]:
+    """What `--search` looks for: a whole phone or ID number (even typed with spaces) is one
+    term; anything else is split into words, each of which must match."""
+    whole = text.strip()
+    for validate in (validate_phone, validate_id_number):
+        with contextlib.suppress(XinfangError):
+            validate(whole)
+            return [whole]
+    return whole.replace("\u3000", " ").split()
+
+
+def _matches(word: str) -> ColumnElement[bool]:
+    """One search word: in the case's text, number or unit, a non-confidential name, a whole
+    phone or ID number, or the last four digits of the phone (what the masked phone shows)."""
+    # What the clerk typed is text, not a pattern: "%" and "_" match only themselves.
+    typed = word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    needle = f"%{typed}%"
+
+    def like(column: Any) -> ColumnElement[bool]:
+        return col(column).like(needle, escape="\\")
+
+    matches = [
+        like(Case.summary),
+        like(Case.content),
+        like(Case.result),
+        func.upper(col(Case.number)).like(needle.upper(), escape="\\"),
+        and_(col(Case.confidential) == false(), like(Case.name)),
+        like(Case.unit),
+    ]
+    # A whole phone or ID number finds its petitioner's cases (the output stays masked).
+    for validate, column in ((validate_phone, Case.phone), (validate_id_number, Case.id_number)):
+        with contextlib.suppress(XinfangError):
+            matches.append(col(column) == validate(word))
+    if _LAST_FOUR.fullmatch(word):
+        matches.append(col(Case.phone).like(f"%{word}"))
+    return or_(*matches)
+
+
+def find_records(
+    ledger: Ledger, flt: CaseFilter, *, as_of: date, reveal: bool = False
+) -> tuple[list[Case], list[dict[str, Any]]]:
+    """`list`: the cases matching the filter and their JSON records; a reveal is recorded."""
+    with ledger.reading() as session:
+        cases = select_cases(session, ledger, flt)
+        cos = co_map(session, cases)
+        later = repeats_of(session, [c.number for c in cases])
+    if reveal and cases:
+        record_reveal(ledger, [c.number for c in cases], reason="list --reveal 查看个人信息")
+    records = [
+        case_record(
+            c, cos.get(c.id or 0, []), as_of=as_of, reveal=reveal, repeats=later.get(c.number, [])
+        )
+        for c in cases
+    ]
+    return cases, records
+
+
+def show_record(
+    ledger: Ledger, number: str, *, as_of: date, reveal: bool = False
+) -> tuple[Case, dict[str, Any]]:
+    """`show`: one case and its JSON record; a reveal is recorded."""
+    with ledger.reading() as session:
+        case = find_case(session, number)
+        co = co_departments(session, case)
+        later = repeats_of(session, [case.number]).get(case.number, [])
+    if reveal:
+        record_reveal(ledger, [case.number], reason="show --reveal 查看个人信息")
+    return case, case_record(case, co, as_of=as_of, reveal=reveal, repeats=later)
 
 
 def select_cases(session: Session, ledger: Ledger, flt: CaseFilter) -> list[Case]:

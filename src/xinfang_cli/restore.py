@@ -10,7 +10,7 @@ killed process) lies beside it: SQLite replays that WAL onto the copy. So a rest
    `--next-number`), so no number handed to a petitioner is given again — when nothing tells
    (no readable ledger), it asks for `--next-number` rather than guess;
 3. records the restore in the staged copy's audit log ("restored from a backup taken at …",
-   the numbering floor: `number_floors`), still before touching anything;
+   the numbering floor: `numbering.floors`), still before touching anything;
 4. refuses while anyone has the ledger open (a write in progress, a clerk's command, cron): it
    takes the same lock SQLite's own exclusive lock takes, and holds it while it
 5. moves the ledger and its -wal/-shm aside under one name (never deletes them: opened with
@@ -32,7 +32,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
-from . import number_floors, sharing
+from . import numbering, sharing
 from .audit import AuditLog
 from .backup import taken_at
 from .db import BUSY_TIMEOUT_MS, sqlite_path, url_of
@@ -240,8 +240,10 @@ def _read_numbers(path: Path, *, read_only: bool) -> tuple[_Numbers, str | None]
             known.numbers.add(number)
             if seq > known.tops.get(year, (0, ""))[0]:
                 known.tops[year] = (seq, number)
-        rows = con.execute("SELECT changes FROM events WHERE action = ?", (number_floors.ACTION,))
-        known.floors = number_floors.floors_from(text for (text,) in rows)
+        rows = con.execute(
+            "SELECT changes FROM events WHERE action = ?", (numbering.RESTORE_ACTION,)
+        )
+        known.floors = numbering.floors_from(text for (text,) in rows)
         last = con.execute("SELECT at FROM events ORDER BY id DESC LIMIT 1").fetchone()
     finally:
         con.close()
@@ -274,13 +276,13 @@ def _continue_from(
     floors: dict[int, int] = {}
     if current is not None:
         result.after_backup = sorted(
-            current.numbers - backup.numbers, key=lambda n: number_floors.parse(n) or ("", 0, 0)
+            current.numbers - backup.numbers, key=lambda n: numbering.parse_number(n) or ("", 0, 0)
         )
         for year in current.years():
             if current.highest(year) > backup.highest(year):
                 floors[year] = current.highest(year)
     if next_number is not None:
-        parsed = number_floors.parse(next_number)
+        parsed = numbering.parse_number(next_number)
         if parsed is None:
             raise InputError(
                 f"--next-number “{next_number}”不是案件编号的格式（如 {prefix}2026-0060）。"
@@ -329,9 +331,9 @@ def _record(log: AuditLog, result: RestoreResult) -> None:
     if result.after_backup:
         changes["issued_after_backup"] = (None, result.after_backup)
     if result.next_numbers:
-        changes[number_floors.KEY] = (None, result.next_numbers)
+        changes[numbering.NEXT_NUMBERS] = (None, result.next_numbers)
     log.record(
-        number_floors.ACTION,
+        numbering.RESTORE_ACTION,
         changes=changes,
         reason=f"从备份恢复：备份取于 {taken}（{result.backup.name}）",
     )

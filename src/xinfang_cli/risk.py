@@ -16,13 +16,12 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date
 from fractions import Fraction
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-if TYPE_CHECKING:
-    from .taxonomy import Taxonomy
+from .figures import change_pct, num, round1
+from .labels import LEVELS, day_unit
+from .taxonomy import Taxonomy
 
-LEVELS = ("red", "orange", "yellow")
-LEVEL_LABELS = {"red": "红色", "orange": "橙色", "yellow": "黄色"}
 CONFIDENTIAL_TEXT = "（保密案件，内容不予显示）"
 
 
@@ -95,7 +94,7 @@ class DeadlineFacts:
     overdue: bool
     days_overdue: int
     days_left: int
-    working_days: bool
+    day_mode: str  # calendar | working: how days_left is counted
 
 
 @dataclass(frozen=True)
@@ -131,10 +130,8 @@ def category_risk(count: int, previous: int, s: RiskSettings) -> tuple[str | Non
         return "red", [f"本月{count}件，上月无此类事项"]
     if count >= s.category_orange_min and _rise(count, previous, s.category_orange_pct):
         if previous:
-            from .reports import change_pct
-
             return "orange", [
-                f"本月{count}件，较上月（{previous}件）上升{_num(change_pct(count, previous))}%"
+                f"本月{count}件，较上月（{previous}件）上升{num(change_pct(count, previous))}%"
             ]
         return "orange", [f"本月{count}件，上月无此类事项"]
     return None, []
@@ -145,15 +142,7 @@ def topic_surges(count: int, previous: int, s: RiskSettings) -> bool:
 
 
 def _times(value: Fraction) -> str:
-    from .reports import round1
-
-    return _num(round1(value))
-
-
-def _num(value: float | None) -> str:
-    if value is None:
-        return "—"
-    return f"{value:.1f}".removesuffix(".0")
+    return num(round1(value))
 
 
 def category_surges(categories: Iterable[CategoryFacts], s: RiskSettings) -> list[Alert]:
@@ -253,7 +242,7 @@ def due_soon_cases(items: Iterable[DeadlineFacts], s: RiskSettings) -> list[Aler
     for d in items:
         if d.overdue:
             continue
-        unit = "个工作日" if d.working_days else "天"
+        unit = day_unit(d.day_mode)
         left = "今天到期" if d.days_left == 0 else f"还剩{d.days_left}{unit}"
         if d.stage == "accept":
             reason = f"须于{d.due}前告知是否受理（{left}）"

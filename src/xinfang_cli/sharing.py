@@ -12,7 +12,10 @@ Only the standard library: this runs before SQLAlchemy opens anything.
 
 from __future__ import annotations
 
+import getpass
+import grp
 import os
+import pwd
 import stat
 from dataclasses import dataclass
 from pathlib import Path
@@ -30,12 +33,8 @@ SIDE_SUFFIXES = ("-wal", "-shm")
 def current_account() -> str:
     """The Unix account running this process (not a name it was told)."""
     try:
-        import pwd
-
         return pwd.getpwuid(os.geteuid()).pw_name
-    except (ImportError, KeyError, OSError):
-        import getpass
-
+    except (KeyError, OSError):
         try:
             return getpass.getuser()
         except (KeyError, OSError):
@@ -44,26 +43,20 @@ def current_account() -> str:
 
 def user_name(uid: int) -> str:
     try:
-        import pwd
-
         return pwd.getpwuid(uid).pw_name
-    except (ImportError, KeyError):
+    except KeyError:
         return str(uid)
 
 
 def group_name(gid: int) -> str:
     try:
-        import grp
-
         return grp.getgrgid(gid).gr_name
-    except (ImportError, KeyError):
+    except KeyError:
         return str(gid)
 
 
 def group_id(name: str) -> int:
     """The id of the Unix group `name`; a clear error when there is none."""
-    import grp
-
     name = name.strip()
     if not name:
         raise InputError("请给出用户组名，如 --shared xinfang。")
@@ -84,12 +77,9 @@ def in_group(gid: int) -> bool:
 def listed_in_group(gid: int, account: str) -> bool:
     """Whether /etc/group lists `account` in group `gid` (perhaps not yet in force: re-login)."""
     try:
-        import grp
-        import pwd
-
         entry = grp.getgrgid(gid)
         return account in entry.gr_mem or pwd.getpwnam(account).pw_gid == gid
-    except (ImportError, KeyError):
+    except KeyError:
         return False
 
 

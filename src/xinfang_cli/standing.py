@@ -11,12 +11,13 @@ from __future__ import annotations
 from datetime import date
 from typing import Any, Protocol
 
-from sqlalchemy import ColumnElement, and_, case, func, not_, or_
+from sqlalchemy import ColumnElement, and_, case, func, not_, or_, select
 
 from . import deadlines
-from .models import Case
+from .models import Case, LeadChange
 
 CASE = (Case.__table__).c  # type: ignore[attr-defined]
+LEAD = (LeadChange.__table__).c  # type: ignore[attr-defined]
 
 
 class Dated(Protocol):
@@ -47,6 +48,39 @@ class Dated(Protocol):
     def due_on(self) -> date | None: ...
 
 
+class Stored(Protocol):
+    """A stored case: its status column (where it stands today) and its two deadlines."""
+
+    @property
+    def status(self) -> str: ...
+    @property
+    def accept_due(self) -> date: ...
+    @property
+    def due_on(self) -> date | None: ...
+
+
+def current_due(case: Stored) -> date | None:
+    """The deadline a stored case is running against today: acceptance or handling."""
+    if case.status == "registered":
+        return case.accept_due
+    if case.status == "handling":
+        return case.due_on
+    return None
+
+
+def decided_late(case: Dated) -> bool:
+    """Accepted or rejected after the acceptance deadline (受理告知超期)."""
+    decided = case.accepted_on or case.rejected_on
+    return decided is not None and decided > case.accept_due
+
+
+def closed_late_days(case: Dated) -> int:
+    """Calendar days a closed case was closed after its handling deadline (0: on time)."""
+    if case.closed_on is None or case.due_on is None:
+        return 0
+    return deadlines.days_overdue(case.due_on, case.closed_on)
+
+
 def standing(case: Dated, as_of: date) -> tuple[str, date] | None:
     """Which deadline the case was running against on `as_of` — ("accept", 受理期限) or
     ("handle", 办结期限, with an extension only once it was granted) — or None when it was not
@@ -69,6 +103,12 @@ def is_overdue(case: Dated, as_of: date) -> bool:
     return running is not None and deadlines.is_overdue(running[1], as_of)
 
 
+def overdue_days(case: Dated, as_of: date) -> int:
+    """Calendar days past the deadline the case was running against on `as_of` (0: not overdue)."""
+    running = standing(case, as_of)
+    return deadlines.days_overdue(running[1], as_of) if running else 0
+
+
 def _happened(column: Any, on: date) -> ColumnElement[bool]:
     # `x IS NOT NULL AND x <= :on` is never NULL, so NOT(...) of it is safe.
     return and_(column.is_not(None), column <= on)
@@ -79,6 +119,15 @@ class AsOf:
 
     def __init__(self, on: date) -> None:
         self.on = on
+        # The lead department on `on`: a handover (reassign) dated later has not happened yet.
+        later_handover = (
+            select(LEAD.from_dept)
+            .where(LEAD.case_id == CASE.id, LEAD.on_date > on)
+            .order_by(LEAD.on_date, LEAD.id)
+            .limit(1)
+            .scalar_subquery()
+        )
+        self.lead = func.coalesce(later_handover, CASE.lead_dept)
         self.accepted = _happened(CASE.accepted_on, on)
         self.rejected = _happened(CASE.rejected_on, on)
         self.closed = _happened(CASE.closed_on, on)

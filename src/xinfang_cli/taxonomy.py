@@ -51,6 +51,18 @@ class Category:
 
 
 @dataclass(frozen=True)
+class Limits:
+    """The time limits a case is registered under (kept with the case: a later taxonomy edit
+    never moves its deadlines) and how its days are counted."""
+
+    accept_days: int
+    handle_days: int
+    extend_max_days: int
+    day_mode: str  # calendar | working
+    roll_over: bool
+
+
+@dataclass(frozen=True)
 class Taxonomy:
     source: str
     number_prefix: str
@@ -75,6 +87,26 @@ class Taxonomy:
     def sha256(self) -> str:
         return hashlib.sha256(self.source.encode("utf-8")).hexdigest()
 
+    def limits(self, category: str | None) -> Limits:
+        """The limits of a category (its own, or the defaults it inherits); the defaults when
+        the case is not classified yet."""
+        found = self.categories.get(category) if category else None
+        if found is None:
+            return Limits(
+                self.accept_days,
+                self.handle_days,
+                self.extend_max_days,
+                self.day_mode,
+                self.roll_over,
+            )
+        return Limits(
+            found.accept_days,
+            found.handle_days,
+            found.extend_max_days,
+            found.day_mode,
+            self.roll_over,
+        )
+
     # --- resolving what users type -------------------------------------------------------
     def resolve(self, kind: str, text: str) -> str:
         """The key of an enumerated value typed as its key or its Chinese label."""
@@ -85,9 +117,10 @@ class Taxonomy:
         for key, label in table.items():
             if label == value or key.lower() == value.lower():
                 return key
+        near = [table.get(n, n) for n in _nearest(value, list(table.values()) + list(table))]
         raise NotFoundError(
-            f"未知的{ENUM_KINDS[kind]}“{text}”。{_nearest(value, list(table.values()) + list(table))}"
-            f"可选：{'、'.join(table.values())}"
+            f"未知的{ENUM_KINDS[kind]}“{text}”。{_hint(near)}可选：{'、'.join(table.values())}",
+            _unique(near),
         )
 
     def label(self, kind: str, key: str | None) -> str:
@@ -103,9 +136,9 @@ class Taxonomy:
             if category.name == value:
                 return category
         names = [c.name for c in self.categories.values()]
+        near = [self.category_name(n) for n in _nearest(value, names + list(self.categories))]
         raise NotFoundError(
-            f"未知的事项类别“{text}”。{_nearest(value, names + list(self.categories))}"
-            f"可选：{'、'.join(names)}"
+            f"未知的事项类别“{text}”。{_hint(near)}可选：{'、'.join(names)}", _unique(near)
         )
 
     def category_name(self, key: str | None) -> str:
@@ -126,18 +159,19 @@ class Taxonomy:
         for key, name in self.groups.items():
             if name == value or name + "类" == value:
                 return key
+        near = _nearest(value, list(self.groups.values()))
         raise NotFoundError(
-            f"未知的事项分组“{text}”。{_nearest(value, list(self.groups.values()))}"
-            f"可选：{'、'.join(self.groups.values())}"
+            f"未知的事项分组“{text}”。{_hint(near)}可选：{'、'.join(self.groups.values())}",
+            _unique(near),
         )
 
     def department(self, text: str) -> str:
         value = text.strip()
         if value in self.departments:
             return value
+        near = _nearest(value, list(self.departments))
         raise NotFoundError(
-            f"未知的单位“{text}”。{_nearest(value, list(self.departments))}"
-            "全部单位见 xinfang taxonomy show。"
+            f"未知的单位“{text}”。{_hint(near)}全部单位见 xinfang taxonomy show。", _unique(near)
         )
 
     def suggest_category(self, text: str) -> tuple[Category | None, list[str]]:
@@ -151,12 +185,21 @@ class Taxonomy:
         return best, best_hits
 
 
-def _nearest(value: str, candidates: list[str]) -> str:
+def _nearest(value: str, candidates: list[str]) -> list[str]:
+    """The names nearest to what was typed, nearest first."""
     close = difflib.get_close_matches(value, candidates, n=3, cutoff=0.3)
     if not close:
         # Chinese names are short: a shared character is the best hint we have.
         close = [c for c in candidates if value and any(ch in c for ch in value)][:3]
-    return f"您是不是要找：{'、'.join(dict.fromkeys(close))}？" if close else ""
+    return close
+
+
+def _unique(names: list[str]) -> list[str]:
+    return list(dict.fromkeys(names))
+
+
+def _hint(names: list[str]) -> str:
+    return f"您是不是要找：{'、'.join(_unique(names))}？" if names else ""
 
 
 def default_source() -> str:

@@ -31,11 +31,12 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.types import NullType
 from sqlmodel import col
 
-from .audit import ACTION_LABELS, FIELD_LABELS, GENESIS, describe_value, seal
+from .audit import GENESIS, describe_value, seal
 from .db import describe, explain, open_engine
 from .errors import LedgerUnavailable
-from .models import Case, CoDepartment, Event, TaxonomyVersion
-from .taxonomy import Taxonomy
+from .labels import ACTION_LABELS, FIELD_LABELS
+from .models import Case, CoDepartment, Event, LeadChange, TaxonomyVersion
+from .taxonomy import Taxonomy, parse_taxonomy
 
 # Events that change no case: who looked at personal data, and reminders sent.
 NOT_CASE_CHANGES = frozenset({"reveal", "remind"})
@@ -297,6 +298,8 @@ class _Replay:
     register_event: int
     values: dict[str, Any] = field(default_factory=lambda: dict.fromkeys(CASE_FIELDS, EMPTY))
     co_depts: set[str] = field(default_factory=set)
+    # (date, from, to) of each handover to another lead department (reassign)
+    handovers: list[tuple[str, str, str]] = field(default_factory=list)
 
 
 def _plain(value: Any) -> Any:
@@ -335,8 +338,21 @@ def check_cases(conn: Connection, report: VerifyReport) -> None:
         co_map: dict[int, set[str]] = {}
         for case_id, dept in co_rows:
             co_map.setdefault(case_id, set()).add(dept)
+        handovers = _handovers(conn, [row.id for row in rows])
         for row in rows:
-            _compare(report, labels, row, replays.get(row.number), co_map.get(row.id, set()))
+            replay = replays.get(row.number)
+            _compare(report, labels, row, replay, co_map.get(row.id, set()))
+            stored = handovers.get(row.id, [])
+            if replay is not None and stored != replay.handovers:
+                report.add(
+                    Problem(
+                        "handovers",
+                        f"案件 {row.number} 的改派记录与操作日志不符：账本中有 {len(stored)} 次改派，"
+                        f"按操作日志应为 {len(replay.handovers)} 次（或日期、单位不同）。",
+                        row.number,
+                        field="lead_dept",
+                    )
+                )
     _unknown_cases(conn, report)
 
 
@@ -348,6 +364,7 @@ def _replay(conn: Connection, report: VerifyReport, numbers: list[str]) -> dict[
             col(Event.action),
             col(Event.changes),
             col(Event.at),
+            _raw(col(Event.on_date)),
         )
         .where(col(Event.case_number).in_(numbers))
         .order_by(col(Event.id))
@@ -355,7 +372,7 @@ def _replay(conn: Connection, report: VerifyReport, numbers: list[str]) -> dict[
     replays: dict[str, _Replay] = {}
     early: dict[str, list[int]] = {}  # events of a case before its registration
     rows: Iterable[Any] = conn.execute(query)
-    for event_id, number, action, text, at in rows:
+    for event_id, number, action, text, at, on_date in rows:
         if action in NOT_CASE_CHANGES:
             continue
         where = _Where(event_id, number, action, at)
@@ -387,6 +404,9 @@ def _replay(conn: Connection, report: VerifyReport, numbers: list[str]) -> dict[
         _apply(
             report, replay, changes, where=where, number=number, event_id=event_id, action=action
         )
+        lead = changes.get("lead_dept")
+        if action == "reassign" and isinstance(lead, list) and len(lead) == 2:
+            replay.handovers.append((str(_plain(on_date)), str(lead[0]), str(lead[1])))
     for number, ids in early.items():
         if number in replays:
             shown = "、".join(f"#{i}" for i in ids)
@@ -479,6 +499,23 @@ def _compare(
         )
 
 
+def _handovers(conn: Connection, case_ids: list[int]) -> dict[int, list[tuple[str, str, str]]]:
+    rows = conn.execute(
+        select(
+            col(LeadChange.case_id),
+            _raw(col(LeadChange.on_date)),
+            col(LeadChange.from_dept),
+            col(LeadChange.to_dept),
+        )
+        .where(col(LeadChange.case_id).in_(case_ids))
+        .order_by(col(LeadChange.id))
+    )
+    out: dict[int, list[tuple[str, str, str]]] = {}
+    for case_id, on_date, old, new in rows:
+        out.setdefault(case_id, []).append((str(_plain(on_date)), old, new))
+    return out
+
+
 def _list(values: Iterable[str]) -> str:
     items = sorted(values)
     return f"“{CO_DEPTS_SEPARATOR.join(items)}”" if items else "（空）"
@@ -513,8 +550,6 @@ class _Labels:
 
     def taxonomy(self) -> Taxonomy | None:
         if self._taxonomy is False:
-            from .taxonomy import parse_taxonomy
-
             source = self.conn.execute(
                 select(col(TaxonomyVersion.source))
                 .order_by(col(TaxonomyVersion.id).desc())

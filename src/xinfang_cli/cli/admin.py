@@ -164,9 +164,12 @@ def taxonomy_show(ctx: typer.Context) -> None:
     """显示当前分类体系。"""
     from rich.table import Table
 
+    from ..labels import DAY_MODE_LABELS
+    from .wrap import Wrap
+
     ledger = open_ledger(ctx, write=False)
     tax = ledger.taxonomy
-    mode = "工作日" if tax.day_mode == "working" else "自然日"
+    mode = DAY_MODE_LABELS.get(tax.day_mode, tax.day_mode)
     out.print(
         f"时限：受理 {tax.accept_days} 天，办结 {tax.handle_days} 天，延期不超过 {tax.extend_max_days} 天"
         f"（{mode}{'，逢节假日顺延' if tax.roll_over else ''}）；集体访 ≥ {tax.collective_threshold} 人；"
@@ -178,14 +181,14 @@ def taxonomy_show(ctx: typer.Context) -> None:
     table.add_column("类别", no_wrap=True)
     table.add_column("牵头单位", no_wrap=True)
     table.add_column("时限（受理/办结/延期）", no_wrap=True)
-    table.add_column("关键词", overflow="fold")
+    table.add_column("关键词")
     for cat in tax.categories.values():
         table.add_row(
             escape(tax.group_name(cat.group)),
             escape(cat.name),
             escape(cat.lead),
             f"{cat.accept_days}/{cat.handle_days}/{cat.extend_max_days}",
-            escape("、".join(cat.keywords)),
+            Wrap("、".join(cat.keywords)),
         )
     out.print(table)
     out.print("单位：" + "、".join(tax.departments), markup=False)

@@ -5,11 +5,15 @@ from typing import TYPE_CHECKING, Annotated, Any, Optional
 
 import typer
 
-from .common import done, err, escape, guard, interactive, open_ledger, out, parse_day, today
+from ..errors import XinfangError
+from . import options as o
+from .common import done, err, guard, interactive, open_ledger, out, parse_day, today
 
 if TYPE_CHECKING:
+    from ..fields import CaseInput
     from ..ledger import Ledger
     from ..models import Case
+    from ..taxonomy import Taxonomy
 
 CASE_PANEL = "案件"
 
@@ -49,11 +53,13 @@ def _ask(
     default: str = "",
     optional: bool = False,
 ) -> str:
-    """Prompt until the answer passes `check` (or is blank, when optional)."""
-    from ..errors import XinfangError
+    """Prompt until the answer passes `check` (or is blank, when optional). After
+    “您是不是要找：X？” Enter takes X."""
+    from ..errors import NotFoundError
 
+    shown = label
     while True:
-        answer = _prompt(label, choices=choices, default=default)
+        answer = _prompt(shown, choices=choices, default=default)
         if not answer and optional:
             return ""
         if not answer:
@@ -64,6 +70,9 @@ def _ask(
         except XinfangError as exc:
             err.print(exc.message, markup=False)
             choices = None  # the message already lists them
+            if isinstance(exc, NotFoundError) and exc.suggestions:
+                default = exc.suggestions[0]
+                shown = f"{label.split('（')[0]}（回车采用：{default}）"
             continue
         return answer
 
@@ -71,55 +80,33 @@ def _ask(
 @guard
 def add(
     ctx: typer.Context,
-    received: Annotated[
-        Optional[str], typer.Option("--received", help="信访日期（默认今天）")
-    ] = None,
-    channel: Annotated[
-        Optional[str],
-        typer.Option(
-            "--channel", help="信访形式：来信、来访、来电、校长信箱…（或英文键 letter、visit…）"
-        ),
-    ] = None,
-    name: Annotated[Optional[str], typer.Option("--name", help="信访人姓名")] = None,
-    anonymous: Annotated[bool, typer.Option("--anonymous", help="匿名信访（不记录姓名）")] = False,
-    identity: Annotated[
-        Optional[str],
-        typer.Option("--identity", help="身份：学生、教职工、离退休、家长、校友、校外"),
-    ] = None,
-    unit: Annotated[Optional[str], typer.Option("--unit", help="单位：学院/部门/班级")] = None,
-    phone: Annotated[
-        Optional[str], typer.Option("--phone", help="联系电话（手机或 0xx-xxxxxxx）")
-    ] = None,
-    id_number: Annotated[
-        Optional[str], typer.Option("--id-number", help="身份证号（18 位，校验）")
-    ] = None,
-    persons: Annotated[
-        Optional[str], typer.Option("--persons", help="人数（默认 1；≥5 计为集体访）")
-    ] = None,
+    received: o.Received = None,
+    channel: o.Channel = None,
+    name: o.Name = None,
+    anonymous: o.Anonymous = False,
+    identity: o.Identity = None,
+    unit: o.Unit = None,
+    phone: o.Phone = None,
+    id_number: o.IdNumber = None,
+    persons: o.Persons = None,
     summary: Annotated[
         Optional[str], typer.Option("--summary", help="反映问题（必填，一句话概括）")
     ] = None,
-    content: Annotated[Optional[str], typer.Option("--content", help="具体内容")] = None,
-    nature: Annotated[
-        Optional[str], typer.Option("--nature", help="性质：建议意见、检举控告、申诉求决")
-    ] = None,
-    category: Annotated[
-        Optional[str], typer.Option("--category", help="事项类别，如 宿舍与住宿")
-    ] = None,
-    repeat_of: Annotated[
-        Optional[str], typer.Option("--repeat-of", help="重复信访：原件编号")
-    ] = None,
+    content: o.Content = None,
+    nature: o.Nature = None,
+    category: o.Category = None,
+    repeat_of: o.RepeatOf = None,
     bypass: Annotated[bool, typer.Option("--bypass", help="越级信访")] = False,
-    confidential: Annotated[
-        Optional[bool],
-        typer.Option(
-            "--confidential/--not-confidential", help="保密（检举控告默认保密）", show_default=False
-        ),
-    ] = None,
+    confidential: o.Confidential = None,
 ) -> None:
-    """登记信访事项，输出案件编号。终端上会逐项提示缺少的必填项。"""
+    """登记信访事项，输出案件编号。
+
+    终端上会逐项提示缺少的必填项，登记前显示全部内容请您确认（回车即确认）；
+    命令行给出的各项在提问之前先校验。没有终端时不提问：缺少必填项即报错。
+    """
     from ..errors import InputError
-    from ..ledger import build_input, earlier_cases, register
+    from ..fields import OPTIONS, build_input, read_fields
+    from ..lifecycle import add_case, existing_case, petitioner_cases
     from ..privacy import validate_phone
 
     tty = interactive()
@@ -131,6 +118,28 @@ def add(
         raise InputError("缺少反映问题：请用 --summary 写明（一句话概括）。")
     ledger = open_ledger(ctx, write=True)
     tax = ledger.taxonomy
+    typed: dict[str, str | None] = {
+        "received_on": received,
+        "channel": channel,
+        "name": name,
+        "identity": identity,
+        "unit": unit,
+        "phone": phone,
+        "id_number": id_number,
+        "persons": persons,
+        "summary": summary,
+        "content": content,
+        "nature": nature,
+        "category": category,
+        "repeat_of": repeat_of,
+    }
+    # Everything given on the command line is checked before the first question is asked.
+    given = read_fields(tax, typed, today=today())
+    if given.get("repeat_of"):
+        try:
+            existing_case(ledger, given["repeat_of"])
+        except XinfangError as exc:
+            raise exc.prefixed(f"{OPTIONS['repeat_of']}：") from None
     if not channel:
         channel = _ask(
             "信访形式",
@@ -159,47 +168,23 @@ def add(
     if not summary:
         summary = _ask("反映问题（一句话概括）", lambda a: a)
     if category is None and tty:
-        suggested, hits = tax.suggest_category(summary + (content or ""))
-        default = suggested.name if suggested else ""
-        hint = (
-            f"（根据“{'、'.join(hits)}”建议：{default}；回车采用，输入 - 暂不分类）"
-            if suggested
-            else "（回车暂不分类）"
-        )
-
-        def check_category(answer: str) -> object:
-            return None if answer == "-" else tax.category(answer)
-
-        answer = _ask(
-            f"事项类别{hint}",
-            check_category,
-            choices=[c.name for c in tax.categories.values()],
-            default=default,
-            optional=True,
-        )
-        category = None if answer in ("", "-") else answer
+        category = _ask_category(tax, summary + (content or ""))
 
     raw: dict[str, Any] = {
-        "received_on": parse_day(received, default=today()),
+        **typed,
+        "received_on": given.get("received_on") or today(),
         "channel": channel,
         "name": name,
         "identity": identity,
         "unit": unit,
         "phone": phone,
-        "id_number": id_number,
-        "persons": persons,
         "summary": summary,
-        "content": content,
-        "nature": nature,
         "category": category,
-        "repeat_of": repeat_of,
         "bypass": bypass,
         "confidential": confidential,
     }
-    data = build_input(ledger, raw)
-
-    with ledger.reading() as session:
-        earlier = earlier_cases(session, data)
+    data = build_input(tax, raw)
+    earlier = petitioner_cases(ledger, data)
     if earlier and not data.repeat_of:
         _warn_earlier(ledger, earlier)
         if tty:
@@ -216,9 +201,10 @@ def add(
                 "如为重复信访，请输入原件编号（直接回车表示不是）", check_original, optional=True
             )
             data.repeat_of = answer.strip().upper() or None
-
-    with ledger.transaction() as (session, log):
-        case = register(ledger, session, log, data, today=today())
+    if tty and not _confirm(ledger, data):
+        done("已取消，未登记。")
+        return
+    case = add_case(ledger, data, today=today())
     out.print(case.number)
     done(
         f"已登记 {case.number}（{tax.label('channels', case.channel)}，{case.received_on}）。"
@@ -226,19 +212,83 @@ def add(
     )
 
 
+def _ask_category(tax: "Taxonomy", text: str) -> Optional[str]:
+    """The category, offering the one the taxonomy's keywords suggest (Enter takes it)."""
+    suggested, hits = tax.suggest_category(text)
+    default = suggested.name if suggested else ""
+    hint = (
+        f"（根据“{'、'.join(hits)}”建议：{default}；回车采用，输入 - 暂不分类）"
+        if suggested
+        else "（回车暂不分类）"
+    )
+
+    def check_category(answer: str) -> object:
+        return None if answer == "-" else tax.category(answer)
+
+    answer = _ask(
+        f"事项类别{hint}",
+        check_category,
+        choices=[c.name for c in tax.categories.values()],
+        default=default,
+        optional=True,
+    )
+    return None if answer in ("", "-") else answer
+
+
+def _confirm(ledger: "Ledger", data: "CaseInput") -> bool:
+    """What will be registered, shown once; Enter registers it."""
+    from rich.prompt import Confirm
+    from rich.table import Table
+
+    from ..privacy import mask_id_number, mask_phone
+    from .wrap import Wrap
+
+    tax = ledger.taxonomy
+    table = Table(
+        show_header=False, box=None, padding=(0, 1), title="即将登记", title_justify="left"
+    )
+    table.add_column("项", style="bold", no_wrap=True)
+    table.add_column("值")
+    rows = [
+        ("信访日期", data.received_on.isoformat()),
+        ("信访形式", tax.label("channels", data.channel)),
+        ("信访人", data.name or "匿名"),
+        ("身份", tax.label("identities", data.identity)),
+        ("单位", data.unit or ""),
+        ("联系电话", mask_phone(data.phone)),
+        ("身份证号", mask_id_number(data.id_number)),
+        ("人数", str(data.persons)),
+        ("反映问题", data.summary),
+        ("具体内容", data.content or ""),
+        ("性质", tax.label("natures", data.nature)),
+        ("事项类别", tax.category_name(data.category) or "未分类"),
+        ("原件编号", data.repeat_of or ""),
+        (
+            "标记",
+            "、".join(w for w, on in (("越级", data.bypass), ("保密", data.confidential)) if on),
+        ),
+    ]
+    for label, value in rows:
+        if value:
+            table.add_row(label, Wrap(value))
+    err.print(table)
+    return Confirm.ask("确认登记？", console=err, default=True)
+
+
 def _warn_earlier(ledger: "Ledger", earlier: "list[Case]") -> None:
     from rich.table import Table
 
-    from ..models import STATUS_LABELS
+    from ..labels import STATUS_LABELS
+    from .wrap import Wrap
 
     table = Table(title=f"注意：该信访人此前已有 {len(earlier)} 件信访", title_justify="left")
     table.add_column("编号", no_wrap=True)
     table.add_column("信访日期", no_wrap=True)
-    table.add_column("反映问题", overflow="fold")
+    table.add_column("反映问题")
     table.add_column("状态", no_wrap=True)
     for case in earlier[-10:]:
         table.add_row(
-            case.number, str(case.received_on), escape(case.summary), STATUS_LABELS[case.status]
+            case.number, str(case.received_on), Wrap(case.summary), STATUS_LABELS[case.status]
         )
     err.print(table)
     err.print("如果是同一事项的重复信访，请用 --repeat-of 原件编号 登记。", markup=False)
@@ -250,7 +300,7 @@ def classify(
     number: Annotated[
         Optional[str], typer.Argument(help="案件编号（与 --auto 二选一）", show_default=False)
     ] = None,
-    category: Annotated[Optional[str], typer.Option("--category", help="事项类别")] = None,
+    category: o.Category = None,
     nature: Annotated[
         Optional[str], typer.Option("--nature", help="性质：建议意见、检举控告、申诉求决")
     ] = None,
@@ -261,8 +311,8 @@ def classify(
 ) -> None:
     """为案件设定事项类别与性质；--auto 按关键词批量建议，--apply 才写入。"""
     from ..errors import InputError
-    from ..ledger import classify as do_classify
-    from ..ledger import find_case
+    from ..lifecycle import classify as do_classify
+    from ..lifecycle import on_case
 
     if auto:
         if number or category or nature:
@@ -274,9 +324,7 @@ def classify(
     if not number:
         raise InputError("请给出案件编号，或使用 --auto。")
     ledger = open_ledger(ctx, write=True)
-    with ledger.transaction() as (session, log):
-        case = find_case(session, number)
-        changes = do_classify(ledger, session, log, case, category=category, nature=nature)
+    case, changes = on_case(ledger, number, do_classify, category=category, nature=nature)
     tax = ledger.taxonomy
     if changes:
         done(
@@ -291,16 +339,11 @@ def classify(
 def _classify_auto(ctx: typer.Context, apply: bool) -> None:
     from rich.table import Table
 
-    from ..ledger import apply_suggestions, suggest_categories
+    from ..lifecycle import classify_auto
+    from .wrap import Wrap
 
     ledger = open_ledger(ctx, write=apply)
-    if apply:
-        with ledger.transaction() as (session, log):
-            suggestions = suggest_categories(ledger, session)
-            apply_suggestions(ledger, session, log, suggestions)
-    else:
-        with ledger.reading() as session:
-            suggestions = suggest_categories(ledger, session)
+    suggestions = classify_auto(ledger, apply=apply)
     if not suggestions:
         done("没有未分类的案件。")
         return
@@ -308,12 +351,12 @@ def _classify_auto(ctx: typer.Context, apply: bool) -> None:
         title="按关键词的分类建议" + ("（已写入）" if apply else "（未写入；加 --apply 写入）")
     )
     table.add_column("编号", no_wrap=True)
-    table.add_column("反映问题", overflow="fold")
+    table.add_column("反映问题")
     table.add_column("建议类别", no_wrap=True)
-    table.add_column("命中关键词", overflow="fold")
+    table.add_column("命中关键词")
     for s in suggestions:
         name = s.category.name if s.category else "—"
-        table.add_row(s.case.number, escape(s.case.summary), name, "、".join(s.hits))
+        table.add_row(s.case.number, Wrap(s.case.summary), name, Wrap("、".join(s.hits)))
     out.print(table)
     suggested = sum(1 for s in suggestions if s.category)
     written = "，已写入。" if apply and suggested else "。"
@@ -325,33 +368,37 @@ def assign(
     ctx: typer.Context,
     number: Number,
     dept: Annotated[
-        Optional[str], typer.Option("--dept", help="主办单位（默认为类别的牵头单位）")
+        Optional[str],
+        typer.Option(
+            "--dept",
+            help="主办单位（默认为类别的牵头单位）",
+            autocompletion=o.complete_department,
+        ),
     ] = None,
-    co: Annotated[Optional[list[str]], typer.Option("--co", help="协办单位，可重复")] = None,
+    co: o.CoDepts = None,
     leader: Annotated[Optional[str], typer.Option("--leader", help="包案领导")] = None,
-    on: OnDate = None,
+    on: Annotated[
+        Optional[str],
+        typer.Option("--on", help="受理日期（默认今天），如 2025-03-04、3月4日、昨天"),
+    ] = None,
 ) -> None:
     """受理并交办：确定主办、协办单位，开始计算办理期限。"""
-    from ..ledger import assign as do_assign
-    from ..ledger import find_case
+    from ..lifecycle import assign as do_assign
+    from ..lifecycle import on_case
+    from ..standing import decided_late
 
     ledger = open_ledger(ctx, write=True)
-    with ledger.transaction() as (session, log):
-        case = find_case(session, number)
-        do_assign(
-            ledger,
-            session,
-            log,
-            case,
-            dept=dept,
-            co_depts=co or [],
-            leader=leader,
-            on=parse_day(on, default=today()),
-            today=today(),
-        )
-    late = (
-        " （受理超过告知期限）" if case.accepted_on and case.accepted_on > case.accept_due else ""
+    case, _changes = on_case(
+        ledger,
+        number,
+        do_assign,
+        dept=dept,
+        co_depts=co or [],
+        leader=leader,
+        on=parse_day(on, default=today()),
+        today=today(),
     )
+    late = " （受理超过告知期限）" if decided_late(case) else ""
     done(f"{case.number} 已受理{late}，主办：{case.lead_dept}，应于 {case.due_on} 前办结。")
 
 
@@ -367,22 +414,19 @@ def reject(
     on: OnDate = None,
 ) -> None:
     """不予受理（诉访分离）：写明理由及应当转向的途径。"""
-    from ..ledger import find_case
-    from ..ledger import reject as do_reject
+    from ..lifecycle import on_case
+    from ..lifecycle import reject as do_reject
 
     ledger = open_ledger(ctx, write=True)
-    with ledger.transaction() as (session, log):
-        case = find_case(session, number)
-        do_reject(
-            ledger,
-            session,
-            log,
-            case,
-            reason=reason,
-            referral=referral,
-            on=parse_day(on, default=today()),
-            today=today(),
-        )
+    case, _changes = on_case(
+        ledger,
+        number,
+        do_reject,
+        reason=reason,
+        referral=referral,
+        on=parse_day(on, default=today()),
+        today=today(),
+    )
     done(
         f"{case.number} 不予受理"
         + (f"，已告知信访人向{case.referral}提出。" if case.referral else "。")
@@ -405,23 +449,20 @@ def extend(
     on: OnDate = None,
 ) -> None:
     """延期办理：限一次，须在到期前，写明理由与批准人。"""
-    from ..ledger import extend as do_extend
-    from ..ledger import find_case
+    from ..lifecycle import extend as do_extend
+    from ..lifecycle import on_case
 
     ledger = open_ledger(ctx, write=True)
-    with ledger.transaction() as (session, log):
-        case = find_case(session, number)
-        do_extend(
-            ledger,
-            session,
-            log,
-            case,
-            days=days,
-            reason=reason,
-            approver=approver,
-            on=parse_day(on, default=today()),
-            today=today(),
-        )
+    case, _changes = on_case(
+        ledger,
+        number,
+        do_extend,
+        days=days,
+        reason=reason,
+        approver=approver,
+        on=parse_day(on, default=today()),
+        today=today(),
+    )
     done(f"{case.number} 已延期 {case.extended_days} 天，新的办结期限为 {case.due_on}。")
 
 
@@ -433,6 +474,7 @@ def close(
         str,
         typer.Option(
             "--outcome",
+            autocompletion=o.complete_outcome,
             help="办理结果类型：解决到位、教育到位、帮扶到位、依法处理",
             show_default=False,
         ),
@@ -446,29 +488,24 @@ def close(
     on: Annotated[Optional[str], typer.Option("--on", help="办结日期（默认今天）")] = None,
 ) -> None:
     """办结案件，记录“三到位一处理”结果类型与帮扶金额。"""
-    from ..ledger import close as do_close
-    from ..ledger import find_case, format_yuan
+    from ..figures import format_yuan
+    from ..lifecycle import close as do_close
+    from ..lifecycle import on_case
+    from ..standing import closed_late_days
 
     ledger = open_ledger(ctx, write=True)
-    with ledger.transaction() as (session, log):
-        case = find_case(session, number)
-        do_close(
-            ledger,
-            session,
-            log,
-            case,
-            outcome=outcome,
-            result=result,
-            aid=aid,
-            on=parse_day(on, default=today()),
-            today=today(),
-        )
-    assert case.due_on is not None and case.closed_on is not None
-    timing = (
-        "按期办结"
-        if case.closed_on <= case.due_on
-        else f"超期 {(case.closed_on - case.due_on).days} 天办结"
+    case, _changes = on_case(
+        ledger,
+        number,
+        do_close,
+        outcome=outcome,
+        result=result,
+        aid=aid,
+        on=parse_day(on, default=today()),
+        today=today(),
     )
+    late = closed_late_days(case)
+    timing = f"超期 {late} 天办结" if late else "按期办结"
     money = f"，帮扶金额 {format_yuan(case.aid_fen)} 元" if case.aid_fen else ""
     done(
         f"{case.number} 已办结（{ledger.taxonomy.label('outcomes', case.outcome)}，{timing}{money}）。"
@@ -480,7 +517,12 @@ def rate(
     ctx: typer.Context,
     number: Number,
     grade: Annotated[
-        str, typer.Argument(help="满意、基本满意、不满意（或 satisfied…）", show_default=False)
+        str,
+        typer.Argument(
+            help="满意、基本满意、不满意（或 satisfied…）",
+            show_default=False,
+            autocompletion=o.complete_rating,
+        ),
     ],
     on: Annotated[Optional[str], typer.Option("--on", help="评价日期（默认今天）")] = None,
     replace: Annotated[
@@ -489,23 +531,20 @@ def rate(
     reason: Annotated[Optional[str], typer.Option("--reason", help="更正评价的原因")] = None,
 ) -> None:
     """记录信访人对办理结果的满意度评价。"""
-    from ..ledger import find_case
-    from ..ledger import rate as do_rate
+    from ..lifecycle import on_case
+    from ..lifecycle import rate as do_rate
 
     ledger = open_ledger(ctx, write=True)
-    with ledger.transaction() as (session, log):
-        case = find_case(session, number)
-        changes = do_rate(
-            ledger,
-            session,
-            log,
-            case,
-            grade=grade,
-            on=parse_day(on, default=today()),
-            today=today(),
-            replace=replace,
-            reason=reason,
-        )
+    case, changes = on_case(
+        ledger,
+        number,
+        do_rate,
+        grade=grade,
+        on=parse_day(on, default=today()),
+        today=today(),
+        replace=replace,
+        reason=reason,
+    )
     label = ledger.taxonomy.label("ratings", case.rating)
     done(
         f"{case.number} 评价：{label}。"

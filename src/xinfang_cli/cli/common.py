@@ -19,7 +19,16 @@ if TYPE_CHECKING:
     from ..config import Location
     from ..ledger import Ledger
 
-out = Console(highlight=False, soft_wrap=False)
+
+class _Console(Console):
+    def on_broken_pipe(self) -> None:
+        """`xinfang history … | head`: the reader has what it wanted; end quietly, exit 0."""
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        raise SystemExit(0)
+
+
+out = _Console(highlight=False, soft_wrap=False)
 err = Console(stderr=True, highlight=False, soft_wrap=True)
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -227,8 +236,14 @@ def emit_csv(headers: list[str], rows: list[list[str]]) -> None:
 
 
 def done(message: str) -> None:
-    """A confirmation for the clerk: stderr, so stdout stays clean for scripts."""
-    err.print(message, markup=False)
+    """A confirmation for the clerk: stderr, so stdout stays clean for scripts. On a terminal it
+    wraps between words and characters, never inside a number or a date."""
+    if err.is_terminal:
+        from .wrap import Wrap
+
+        err.print(Wrap(message))
+    else:
+        err.print(message, markup=False)
 
 
 def done_quietly(message: str, *, verbose: bool) -> None:

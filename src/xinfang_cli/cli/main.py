@@ -7,7 +7,7 @@ import typer
 from typer import rich_utils
 
 from .. import __version__
-from . import admin, cases, overdue, queries, reports, transfer, usage_zh
+from . import admin, cases, corrections, overdue, queries, reports, transfer, usage_zh
 from .common import settings
 
 # Typer's own headings, in the language of the rest of the interface.
@@ -26,7 +26,7 @@ app = typer.Typer(
     name="xinfang",
     help="信访台账：登记、分类、交办、督办、办结、评价信访事项，并生成月度与年度统计。",
     no_args_is_help=True,
-    add_completion=False,
+    add_completion=True,
     pretty_exceptions_enable=False,
     context_settings={"help_option_names": ["-h", "--help"]},
 )
@@ -75,6 +75,7 @@ def main(
 
 
 cases.register(app)
+corrections.register(app)
 queries.register(app)
 overdue.register(app)
 reports.register(app)

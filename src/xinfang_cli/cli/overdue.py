@@ -11,6 +11,7 @@ import typer
 from rich.text import Text
 
 from .common import emit_json, guard, open_ledger, out, parse_day, today
+from .options import complete_department
 
 if TYPE_CHECKING:
     from ..overdue import OverdueReport, Reminder
@@ -49,7 +50,11 @@ def overdue(
     ] = False,
     dept: Annotated[
         Optional[str],
-        typer.Option("--dept", help="只看一个主办单位；“信访办（待受理）”为尚未受理的案件"),
+        typer.Option(
+            "--dept",
+            help="只看一个主办单位；“信访办（待受理）”为尚未受理的案件",
+            autocompletion=complete_department,
+        ),
     ] = None,
 ) -> None:
     """督办检查（供 cron 每日运行）：列出超期和临期的未办结案件，按单位分组。
@@ -92,8 +97,12 @@ def _render(report: "OverdueReport") -> None:
         lines.append(Text(footer))
     elif lines and not lines[-1].plain:
         lines.pop()
+    # Piped (cron mails it) each case stays one line; on a terminal lines wrap between words,
+    # never inside a number or a date.
+    from .wrap import Wrap
+
     for line in lines:
-        out.print(line, soft_wrap=True)
+        out.print(Wrap(line) if out.is_terminal else line, soft_wrap=not out.is_terminal)
 
 
 def _headline(report: "OverdueReport") -> str:
@@ -122,13 +131,14 @@ def _headline(report: "OverdueReport") -> str:
 
 
 def _line(item: "Reminder") -> Text:
+    from ..labels import day_unit
     from ..overdue import shown_summary
 
     line = Text("  " + item.number + "  ")
     if item.overdue:
         line.append(f"{item.label} {item.days_overdue} 天", style="bold red")
     else:
-        unit = "个工作日" if item.day_mode == "working" else "天"
+        unit = day_unit(item.day_mode)
         left = "今天到期" if item.due == item.as_of else f"还剩 {item.days_left} {unit}"
         line.append(f"{item.label} {left}", style="yellow")
     line.append(f"  期限 {item.due.isoformat()}")

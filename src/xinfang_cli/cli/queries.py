@@ -4,7 +4,9 @@ from typing import TYPE_CHECKING, Annotated, Any, Optional
 
 import typer
 
-from .common import done, emit_csv, emit_json, escape, guard, open_ledger, out, parse_day, today
+from ..labels import SEARCHED
+from . import options as o
+from .common import done, emit_csv, emit_json, guard, open_ledger, out, parse_day, today
 
 if TYPE_CHECKING:
     from ..ledger import Ledger
@@ -25,24 +27,30 @@ Reveal = Annotated[
 ]
 
 
-def _record_reveal(ledger: "Ledger", numbers: list[str], how: str) -> None:
-    with ledger.transaction() as (_session, log):
-        for number in numbers:
-            log.record("reveal", case_number=number, reason=f"{how} --reveal 查看个人信息")
-
-
 @guard
 def list_cases(
     ctx: typer.Context,
     status: Annotated[
         Optional[str],
-        typer.Option("--status", help="状态：已登记、办理中、已办结、不予受理、未办结"),
+        typer.Option(
+            "--status",
+            help="状态：已登记、办理中、已办结、不予受理、未办结",
+            autocompletion=o.complete_status,
+        ),
     ] = None,
-    category: Annotated[Optional[str], typer.Option("--category", help="事项类别")] = None,
+    category: o.Category = None,
     group: Annotated[
-        Optional[str], typer.Option("--group", help="分组：教学管理、后勤服务、权益保障、其他")
+        Optional[str],
+        typer.Option(
+            "--group",
+            help="分组：教学管理、后勤服务、权益保障、其他",
+            autocompletion=o.complete_group,
+        ),
     ] = None,
-    dept: Annotated[Optional[str], typer.Option("--dept", help="主办或协办单位")] = None,
+    dept: Annotated[
+        Optional[str],
+        typer.Option("--dept", help="主办或协办单位", autocompletion=o.complete_department),
+    ] = None,
     received_from: Annotated[Optional[str], typer.Option("--from", help="信访日期起（含）")] = None,
     received_to: Annotated[Optional[str], typer.Option("--to", help="信访日期止（含）")] = None,
     month: Annotated[Optional[str], typer.Option("--month", help="信访月份，如 2025-03")] = None,
@@ -50,39 +58,32 @@ def list_cases(
     overdue: Annotated[bool, typer.Option("--overdue", help="只列超期未办结的案件")] = False,
     search: Annotated[
         Optional[str],
-        typer.Option("--search", "-s", help="在编号、反映问题、内容、结果、单位中查找"),
+        typer.Option("--search", "-s", help="查找：" + SEARCHED),
     ] = None,
     as_of: AsOf = None,
     as_json: Annotated[bool, typer.Option("--json", help="输出 JSON 数组")] = False,
     as_csv: Annotated[bool, typer.Option("--csv", help="输出 CSV（台账列）")] = False,
     reveal: Reveal = False,
+    voided: Annotated[bool, typer.Option("--voided", help="只列已作废的案件")] = False,
+    as_table: Annotated[
+        bool, typer.Option("--table", help="输出到管道时也画表格（默认每件一行、以制表符分隔）")
+    ] = False,
 ) -> None:
-    """列出案件（可按状态、类别、单位、日期、超期、关键词筛选）。"""
-    import calendar
-    from datetime import date
+    """列出案件（可按状态、类别、单位、日期、超期、关键词筛选）。
 
-    from ..dates import parse_month
+    在终端上画成表格；输出到管道或文件时每件一行、以制表符分隔，首行为表头。"""
+    from ..dates import parse_month, window
     from ..errors import InputError
-    from ..records import CaseFilter, case_record, co_map, select_cases
+    from ..records import CaseFilter, find_records
 
     if as_json and as_csv:
         raise InputError("--json 与 --csv 只能选一个。")
-    # --from/--to, --month and --year narrow each other; none silently replaces another.
-    starts = [parse_day(received_from)] if received_from else []
-    ends = [parse_day(received_to)] if received_to else []
-    if month:
-        y, m = parse_month(month, today=today())
-        starts.append(date(y, m, 1))
-        ends.append(date(y, m, calendar.monthrange(y, m)[1]))
-    if year is not None:
-        if not 1900 <= year <= 2100:
-            raise InputError(f"年份 {year} 不在 1900～2100 之间。")
-        starts.append(date(year, 1, 1))
-        ends.append(date(year, 12, 31))
-    start = max(starts) if starts else None
-    end = min(ends) if ends else None
-    if start and end and start > end:
-        raise InputError(f"起始日期 {start} 晚于截止日期 {end}：筛选条件互相矛盾。")
+    start, end = window(
+        start=parse_day(received_from) if received_from else None,
+        end=parse_day(received_to) if received_to else None,
+        month=parse_month(month, today=today()) if month else None,
+        year=year,
+    )
     when = parse_day(as_of, default=today())
     ledger = open_ledger(ctx, write=False)
     flt = CaseFilter(
@@ -95,23 +96,20 @@ def list_cases(
         overdue=overdue,
         text=search,
         as_of=when,
+        voided=voided,
     )
-    with ledger.reading() as session:
-        cases = select_cases(session, ledger, flt)
-        cos = co_map(session, cases)
-    if reveal and cases:
-        _record_reveal(ledger, [c.number for c in cases], "list")
-    records = [case_record(c, cos.get(c.id or 0, []), as_of=when, reveal=reveal) for c in cases]
+    cases, records = find_records(ledger, flt, as_of=when, reveal=reveal)
     if as_json:
         emit_json(records)
     elif as_csv:
         _emit_case_csv(ledger, records)
     else:
-        _render_table(ledger, cases, records)
+        _render_table(ledger, cases, records, table=as_table)
 
 
 def _emit_case_csv(ledger: "Ledger", records: list[dict[str, Any]]) -> None:
-    from ..records import CASE_COLUMNS, DERIVED_COLUMNS, labelled
+    from ..casefile import CASE_COLUMNS, DERIVED_COLUMNS
+    from ..records import labelled
 
     columns = CASE_COLUMNS + DERIVED_COLUMNS
     rows = []
@@ -121,17 +119,79 @@ def _emit_case_csv(ledger: "Ledger", records: list[dict[str, Any]]) -> None:
     emit_csv([header for _, header in columns], rows)
 
 
-def _render_table(ledger: "Ledger", cases: "list[Case]", records: list[dict[str, Any]]) -> None:
-    from rich import box
-    from rich.table import Table
-
-    from ..models import STATUS_LABELS
-    from ..records import due_text
-
-    tax = ledger.taxonomy
+def _render_table(
+    ledger: "Ledger", cases: "list[Case]", records: list[dict[str, Any]], *, table: bool
+) -> None:
+    """A table on a terminal (or with --table), laid out for the width there is; piped, one
+    tab-separated line per case under a header line, as `ls` and `git` do."""
     if not cases:
         done("没有符合条件的案件。")
         return
+    if table or out.is_terminal:
+        _print_table(ledger, cases, records)
+    else:
+        _print_lines(ledger, cases, records)
+    overdue = sum(1 for r in records if r["overdue"])
+    done(f"共 {len(cases)} 件" + (f"，其中超期 {overdue} 件" if overdue else "") + "。")
+
+
+LINE_HEADERS = (
+    "编号",
+    "信访日期",
+    "信访人",
+    "事项类别",
+    "反映问题",
+    "主办单位",
+    "状态",
+    "期限",
+    "超期",
+)
+
+
+def _print_lines(ledger: "Ledger", cases: "list[Case]", records: list[dict[str, Any]]) -> None:
+    import sys
+
+    from ..labels import STATUS_LABELS
+    from ..records import due_text
+
+    def cell(value: str) -> str:
+        return " ".join(value.split())  # a tab or a line break inside a value would split it
+
+    tax = ledger.taxonomy
+    lines = ["\t".join(LINE_HEADERS)]
+    for case, record in zip(cases, records, strict=True):
+        values = (
+            case.number,
+            case.received_on.isoformat(),
+            record["name"] or "匿名",
+            tax.category_name(case.category) or "未分类",
+            case.summary,
+            case.lead_dept or "",
+            STATUS_LABELS[case.status],
+            due_text(case),
+            "是" if record["overdue"] else "否",
+        )
+        lines.append("\t".join(cell(v) for v in values))
+    sys.stdout.write("\n".join(lines) + "\n")
+
+
+SHORT_STATUS = {"registered": "待受理", "handling": "办理中", "closed": "已办结"}
+
+
+def _print_table(ledger: "Ledger", cases: "list[Case]", records: list[dict[str, Any]]) -> None:
+    """Below 100 columns: number, petitioner, summary, status, due (the summary keeps at least
+    half the width); from 100 the date of receipt and the lead department; from 120 the
+    category. Ids and dates never wrap, text wraps between characters, never inside a number."""
+    from rich import box
+    from rich.table import Table
+    from rich.text import Text
+
+    from ..labels import STATUS_LABELS
+    from ..records import due_text
+    from .wrap import Wrap
+
+    tax = ledger.taxonomy
+    width = out.width
     table = Table(
         box=box.SIMPLE_HEAD,
         show_edge=False,
@@ -141,35 +201,40 @@ def _render_table(ledger: "Ledger", cases: "list[Case]", records: list[dict[str,
         header_style="bold",
         expand=True,
     )
-    # Ids and dates never wrap; every text column folds, so at 80 columns (a pipe, a small
-    # terminal) the table narrows its text instead of dropping a column.
+    wide, wider = width >= 100, width >= 120
     table.add_column("编号", no_wrap=True, min_width=11)
-    table.add_column("信访日期", no_wrap=True, min_width=10)
-    table.add_column("信访人", overflow="fold", min_width=4, max_width=6)
-    table.add_column("类别", overflow="fold", min_width=4, max_width=10)
-    table.add_column("反映问题", overflow="fold", min_width=8)
-    table.add_column("主办", overflow="fold", min_width=4, max_width=10)
-    table.add_column("状态", overflow="fold", min_width=6, max_width=6)
+    if wide:
+        table.add_column("信访日期", no_wrap=True, min_width=10)
+    table.add_column("信访人", min_width=4, max_width=6)
+    if wider:
+        table.add_column("类别", min_width=4, max_width=14)
+    table.add_column("反映问题", min_width=8, ratio=1)
+    if wide:
+        table.add_column("主办", min_width=4, max_width=10)
+    table.add_column("状态", no_wrap=True, min_width=6, max_width=11 if wide else 8)
     table.add_column("期限", no_wrap=True, min_width=10)
     for case, record in zip(cases, records, strict=True):
-        status = STATUS_LABELS[case.status]
-        due = due_text(case)
-        if record["overdue"]:
-            status = f"[bold red]{status} 超期[/]"
-            due = f"[red]{due}[/]"
-        table.add_row(
-            case.number,
-            str(case.received_on),
-            escape(record["name"] or "匿名"),
-            escape(tax.category_name(case.category)) or "[dim]未分类[/]",
-            escape(case.summary),
-            escape(case.lead_dept or ""),
-            status,
-            due,
-        )
+        late = bool(record["overdue"])
+        if wide:
+            status = Text(STATUS_LABELS[case.status] + (" 超期" if late else ""))
+        else:
+            status = Text(
+                "超期" if late else SHORT_STATUS.get(case.status, STATUS_LABELS[case.status])
+            )
+        if late:
+            status.stylize("bold red")
+        row: list[Any] = [case.number]
+        if wide:
+            row.append(case.received_on.isoformat())
+        row.append(Wrap(record["name"] or "匿名"))
+        if wider:
+            row.append(Wrap(tax.category_name(case.category) or "未分类"))
+        row.append(Wrap(case.summary))
+        if wide:
+            row.append(Wrap(case.lead_dept or ""))
+        row += [status, Text(due_text(case), style="red" if late else "")]
+        table.add_row(*row)
     out.print(table)
-    overdue = sum(1 for r in records if r["overdue"])
-    done(f"共 {len(cases)} 件" + (f"，其中超期 {overdue} 件" if overdue else "") + "。")
 
 
 @guard
@@ -181,17 +246,11 @@ def show(
     reveal: Reveal = False,
 ) -> None:
     """查看一件案件的全部信息（个人信息默认脱敏）。"""
-    from ..ledger import co_departments, find_case
-    from ..records import case_record
+    from ..records import show_record
 
     when = parse_day(as_of, default=today())
     ledger = open_ledger(ctx, write=False)
-    with ledger.reading() as session:
-        case = find_case(session, number)
-        co = co_departments(session, case)
-    if reveal:
-        _record_reveal(ledger, [case.number], "show")
-    record = case_record(case, co, as_of=when, reveal=reveal)
+    case, record = show_record(ledger, number, as_of=when, reveal=reveal)
     if as_json:
         emit_json(record)
         return
@@ -201,10 +260,11 @@ def show(
 def _render_case(ledger: "Ledger", case: "Case", record: dict[str, Any], when: Any) -> None:
     from rich.table import Table
 
-    from .. import deadlines
-    from ..ledger import format_yuan
-    from ..models import STATUS_LABELS
+    from ..figures import format_yuan
+    from ..labels import DAY_MODE_LABELS, STATUS_LABELS
     from ..records import labelled
+    from ..standing import overdue_days
+    from .wrap import Wrap
 
     tax = ledger.taxonomy
     text = labelled(record, tax)
@@ -216,17 +276,15 @@ def _render_case(ledger: "Ledger", case: "Case", record: dict[str, Any], when: A
         title_justify="left",
     )
     table.add_column("项", style="bold", no_wrap=True)
-    table.add_column("值", overflow="fold")
+    table.add_column("值")
 
     def row(label: str, value: str) -> None:
         if value:
-            table.add_row(label, escape(value))
+            table.add_row(label, Wrap(value))
 
     status = STATUS_LABELS[case.status]
     if record["overdue"]:
-        due = case.accept_due if case.status == "registered" else case.due_on
-        assert due is not None
-        status += f"（已超期 {deadlines.days_overdue(due, when)} 天）"
+        status += f"（已超期 {overdue_days(case, when)} 天）"
     row("状态", status)
     row("信访日期", text["received_on"])
     row("信访形式", text["channel"])
@@ -243,9 +301,10 @@ def _render_case(ledger: "Ledger", case: "Case", record: dict[str, Any], when: A
     row("性质", text["nature"])
     row("事项类别", f"{text['group']} / {text['category']}" if case.category else "未分类")
     row("原件编号", text["repeat_of"])
+    row("重复信访", "、".join(record.get("repeats") or []))
     flags = [w for w, on in (("越级", case.bypass), ("保密", case.confidential)) if on]
     row("标记", "、".join(flags))
-    mode = "工作日" if case.day_mode == "working" else "自然日"
+    mode = DAY_MODE_LABELS.get(case.day_mode, case.day_mode)
     row(
         "时限",
         f"受理 {case.accept_days} 天 / 办结 {case.handle_days} 天 / 可延期 {case.extend_max_days} 天（{mode}）",
@@ -280,8 +339,12 @@ def history(
     """查看案件的操作日志：谁、何时、做了什么、从什么改成什么、为什么。"""
     import json
 
-    from ..audit import ACTION_LABELS, events_for
-    from ..ledger import find_case
+    from rich.padding import Padding
+
+    from ..audit import events_for
+    from ..labels import ACTION_LABELS
+    from ..numbering import find_case
+    from .wrap import Wrap
 
     ledger = open_ledger(ctx, write=False)
     with ledger.reading() as session:
@@ -295,15 +358,15 @@ def history(
         if event.on_date:
             head += f"  （{event.on_date}）"
         out.print()
-        out.print(f"[bold]{escape(head)}[/]")
+        out.print(Wrap(head, style="bold"))
         for field, (old, new) in changes.items():
             line = _change_line(ledger, case, field, old, new)
             if line:
-                out.print(f"    {escape(line)}")
+                out.print(Padding(Wrap(line), (0, 0, 0, 4)))
         # extend and reject carry their reason as a field already; say it once
         said = {str(new) for _old, new in changes.values()}
         if event.reason and event.reason not in said:
-            out.print(f"    理由：{escape(event.reason)}")
+            out.print(Padding(Wrap(f"理由：{event.reason}"), (0, 0, 0, 4)))
 
 
 def _local_time(stamp: str) -> str:
@@ -317,7 +380,8 @@ def _local_time(stamp: str) -> str:
 
 
 def _change_line(ledger: "Ledger", case: "Case", field: str, old: Any, new: Any) -> str:
-    from ..audit import FIELD_LABELS, describe_value
+    from ..audit import describe_value
+    from ..labels import FIELD_LABELS
 
     def show(value: Any) -> str:
         return describe_value(field, value, taxonomy=ledger.taxonomy, hide_name=case.confidential)

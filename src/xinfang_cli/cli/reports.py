@@ -4,7 +4,6 @@ Each command parses its options, asks reports.py for the figures once, and hands
 writer of render.py (Rich tables, JSON, CSV, XLSX or the Markdown paragraph).
 """
 
-import re
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, Optional
 
@@ -41,21 +40,6 @@ AsXlsx = Annotated[
     typer.Option("--xlsx", help="写入 Excel 文件（每张表一个工作表）", metavar="FILE"),
 ]
 
-_YEAR = re.compile(r"\s*(\d{4})\s*年?\s*")
-
-
-def _parse_year(text: str) -> int:
-    from ..dates import MAX_YEAR, MIN_YEAR
-    from ..errors import InputError
-
-    m = _YEAR.fullmatch(text.translate(str.maketrans("０１２３４５６７８９", "0123456789")))
-    if not m:
-        raise InputError(f"无法识别的年份“{text}”。请写成四位年份，如 2025 或 2025年。")
-    year = int(m[1])
-    if not MIN_YEAR <= year <= MAX_YEAR:
-        raise InputError(f"年份“{text}”超出范围（{MIN_YEAR}～{MAX_YEAR}）。")
-    return year
-
 
 def _one_format(**chosen: Any) -> None:
     from ..errors import InputError
@@ -71,6 +55,7 @@ def _emit(
     import sys
 
     from .. import render
+    from .tables import rich_renderables
 
     if as_json:
         emit_json(data)
@@ -80,7 +65,7 @@ def _emit(
         render.write_xlsx(doc, xlsx)
         done(f"已写入 {xlsx}（{len(doc.sheets)} 张工作表，统计截至 {doc.as_of}）。")
     else:
-        for renderable in render.rich_renderables(doc):
+        for renderable in rich_renderables(doc):
             out.print(renderable)
 
 
@@ -107,18 +92,22 @@ def annual(
     """
     import sys
 
-    from .. import render, reports
+    from ..aggregates import check_year
+    from ..dates import parse_year
+    from ..reports import annual as annual_report
+    from ..sheets import annual_document
+    from ..summary import annual_markdown
 
     _one_format(**{"--json": as_json, "--csv": as_csv, "--xlsx": xlsx, "--markdown": markdown})
     when = parse_day(as_of, default=today())
-    wanted = _parse_year(year) if year is not None else when.year
-    reports.check_year(wanted, when)
+    wanted = parse_year(year) if year is not None else when.year
+    check_year(wanted, when)
     ledger = open_ledger(ctx, write=False)
-    data = reports.annual(ledger, year=wanted, as_of=when)
+    data = annual_report(ledger, year=wanted, as_of=when)
     if markdown:
-        sys.stdout.write(render.annual_markdown(data))
+        sys.stdout.write(annual_markdown(data))
         return
-    _emit(render.annual_document(data), data=data, as_json=as_json, as_csv=as_csv, xlsx=xlsx)
+    _emit(annual_document(data), data=data, as_json=as_json, as_csv=as_csv, xlsx=xlsx)
 
 
 @app.command("monthly")
@@ -139,13 +128,15 @@ def monthly(
     本月受理与上月、去年同月对比；月末（或截止日期）在办、超期、临期件数；各类别的变化与
     风险等级；各主办单位的在办与超期；热点词的出现件数；红、橙、黄三级风险提示及其原因。
     """
-    from .. import render, reports
+    from ..aggregates import check_month
     from ..dates import parse_month
+    from ..monthly import monthly as monthly_report
+    from ..sheets import monthly_document
 
     _one_format(**{"--json": as_json, "--csv": as_csv, "--xlsx": xlsx})
     when = parse_day(as_of, default=today())
     y, m = parse_month(month, today=today()) if month is not None else (when.year, when.month)
-    reports.check_month(y, m, when)
+    check_month(y, m, when)
     ledger = open_ledger(ctx, write=False)
-    data = reports.monthly(ledger, year=y, month=m, as_of=when)
-    _emit(render.monthly_document(data), data=data, as_json=as_json, as_csv=as_csv, xlsx=xlsx)
+    data = monthly_report(ledger, year=y, month=m, as_of=when)
+    _emit(monthly_document(data), data=data, as_json=as_json, as_csv=as_csv, xlsx=xlsx)

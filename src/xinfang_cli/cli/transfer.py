@@ -34,7 +34,7 @@ def import_file(
     编号已在账本中的行跳过，因此同一文件导入两次不会重复。
     导出文件中的事项分组、状态、受理期限、办结期限、超期为计算列，导入时忽略。
     """
-    from ..transfer import import_cases
+    from ..importer import import_cases
 
     result = import_cases(
         file,
@@ -80,7 +80,8 @@ def export_file(
 
     列与导入相同，另加计算列（事项分组、状态、受理期限、办结期限、超期）；
     export --reveal 导出的文件可原样导入空账本。"""
-    from ..transfer import export_cases, file_format
+    from ..casefile import file_format
+    from ..exporter import export_cases
 
     file_format(file)  # an unknown extension is refused before the ledger is opened
     ledger = open_ledger(ctx, write=False)

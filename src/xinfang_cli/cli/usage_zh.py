@@ -56,6 +56,15 @@ def chinese_message(exc: Any) -> str:
         message = f"没有选项 {exc.option_name}"
         if exc.possibilities:
             message += f"，您是不是要用：{'、'.join(sorted(exc.possibilities))}"
+        command = getattr(getattr(exc, "ctx", None), "command", None)
+        if command is not None and command.name == "amend":
+            fields = [
+                name
+                for param in command.params
+                for name in getattr(param, "opts", [])
+                if name.startswith("--") and name not in ("--reason", "--help")
+            ]
+            message += f"。可更正的项：{'、'.join(fields)}"
         return message + "。"
     if kind == "MissingParameter":
         what = "参数" if getattr(exc.param, "param_type_name", "") == "argument" else "选项"
@@ -80,6 +89,7 @@ def install() -> None:
     rich_utils.rich_format_error = print_usage_error  # type: ignore[assignment]
     _chinese_help_chrome()
     _folding_option_help()
+    _chinese_completion_options()
 
 
 # What help shows for an argument's name and for a value's type.
@@ -156,3 +166,28 @@ def _chinese_help_chrome() -> None:
     _chinese_parameter_words()
     formatting.HelpFormatter.write_usage = chinese_usage  # type: ignore[method-assign]
     core.Command.get_help_option = chinese_help_option  # type: ignore[method-assign]
+
+
+def _chinese_completion_options() -> None:
+    """Typer's --install-completion / --show-completion, with help and messages in Chinese."""
+    import sys
+
+    from typer import completion, main
+
+    inspect = completion.get_completion_inspect_parameters
+
+    def install(ctx: Any, param: Any, value: Any) -> Any:
+        if not value or ctx.resilient_parsing:
+            return value
+        shell, path = completion.install(shell=value if isinstance(value, str) else None)
+        err.print(f"已为 {shell} 安装命令补全：{path}。重新打开终端后生效。", markup=False)
+        sys.exit(0)
+
+    def chinese() -> Any:
+        install_param, show_param = inspect()
+        install_param.default.help = "为当前 shell（bash、zsh、fish）安装命令补全。"
+        install_param.default.callback = install
+        show_param.default.help = "显示当前 shell 的补全脚本，可复制或自行安装。"
+        return install_param, show_param
+
+    main.get_completion_inspect_parameters = chinese  # type: ignore[assignment]

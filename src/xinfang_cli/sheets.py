@@ -1,0 +1,392 @@
+"""One neutral shape for every report view: a `Document` is a title, the as-of date and a list
+of `Sheet`s — titled tables whose cells know whether they are counts, percentages, changes, money
+or text. `annual_document` / `monthly_document` build it from a report's JSON dict, so a terminal
+table (cli/tables.py), a CSV and a workbook (render.py) always show the same figures with the
+same words. No Rich, no openpyxl here.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from .figures import money, num
+from .labels import LEVEL_LABELS
+
+# Cell kinds
+TEXT, INT, PCT, CHANGE, MONEY, SCORE = "text", "int", "pct", "change", "money", "score"
+NUMERIC = (INT, PCT, CHANGE, MONEY, SCORE)
+LEVEL_STYLES = {"red": "bold red", "orange": "bold dark_orange", "yellow": "yellow"}
+
+
+@dataclass(frozen=True)
+class Cell:
+    """A value with its kind, where one column mixes kinds (the headline figures)."""
+
+    value: Any
+    kind: str = TEXT
+    style: str | None = None
+
+
+@dataclass(frozen=True)
+class Column:
+    header: str
+    kind: str = TEXT
+    fold: bool = False  # free text: wraps inside its column
+    ratio: int = 1  # a folded column's share of the spare width
+    max_width: int | None = None  # terminal cells, for a folded column
+
+
+@dataclass
+class Sheet:
+    name: str  # the worksheet's name (≤ 31 characters)
+    title: str
+    columns: list[Column]
+    rows: list[list[Any]] = field(default_factory=list)
+    caption: str | None = None
+
+    def cells(self, row: list[Any]) -> list[Cell]:
+        return [
+            v if isinstance(v, Cell) else Cell(v, c.kind)
+            for v, c in zip(row, self.columns, strict=True)
+        ]
+
+
+@dataclass
+class Document:
+    title: str
+    as_of: date
+    sheets: list[Sheet]
+    notes: list[str] = field(default_factory=list)
+
+
+# --- words ----------------------------------------------------------------------------------
+def _vs(pct: float | None, now: int, before: int, *, what: str, up: str, down: str) -> str:
+    if before == 0:
+        return f"{what}无数据，不作比较" if now else f"{what}亦为0"
+    if now == before:
+        return f"{what}{before}件，持平"
+    assert pct is not None
+    return f"{what}{before}件，{up if pct > 0 else down}{num(abs(pct))}%"
+
+
+# --- annual ---------------------------------------------------------------------------------
+def annual_document(r: dict[str, Any]) -> Document:
+    as_of = date.fromisoformat(r["as_of"])
+    year = r["year"]
+    notes = []
+    if not r.get("complete", True):
+        notes.append(
+            f"统计截至{as_of}，{year}年数据尚不完整；上年数按截至同日的{year - 1}年全年计。"
+        )
+    headline = Sheet(
+        "总体情况",
+        f"{year}年度信访工作统计 · 总体情况（统计截至{as_of}）",
+        [Column("指标"), Column("数值", INT), Column("说明", fold=True)],
+    )
+    add = headline.rows.append
+    add(
+        [
+            "受理信访事项（件次）",
+            r["total"],
+            _vs(
+                r["total_change_pct"],
+                r["total"],
+                r["previous_total"],
+                what="上年",
+                up="同比上升",
+                down="同比下降",
+            ),
+        ]
+    )
+    add(
+        [
+            "初信初访一次性办结率",
+            Cell(r["one_time_rate_pct"], PCT),
+            f"初信初访{r['first_time']}件，已办结{r['first_time_closed']}件，"
+            f"其中一次性办结{r['first_time_one_time']}件（办结后无重复信访）",
+        ]
+    )
+    add(
+        [
+            "重复访（件次）",
+            r["repeat"],
+            _vs(
+                r["repeat_change_pct"],
+                r["repeat"],
+                r["previous_repeat"],
+                what="上年",
+                up="同比增加",
+                down="同比减少",
+            ),
+        ]
+    )
+    add(["越级访（件次）", r["bypass"], "零发生" if r["bypass"] == 0 else ""])
+    add(
+        [
+            "集体访（件次）",
+            r["collective"],
+            f"{r.get('collective_threshold', 5)}人及以上",
+        ]
+    )
+    add(
+        [
+            "及时受理率",
+            Cell(r["timely_acceptance_pct"], PCT),
+            f"已告知{r['decided']}件（受理{r['accepted']}件、不予受理{r['not_accepted']}件），"
+            f"其中在15日告知期限内{r['decided_in_time']}件",
+        ]
+    )
+    add(
+        [
+            "按期办结率",
+            Cell(r["on_time_rate_pct"], PCT),
+            f"已办结{r['closed']}件，其中按期（含经批准延期）{r['closed_on_time']}件",
+        ]
+    )
+    add(
+        [
+            "满意率",
+            Cell(r["satisfaction_pct"], PCT),
+            f"已评价{r['rated']}件：满意{r['satisfied']}件、基本满意{r['basically_satisfied']}件、"
+            f"不满意{r['dissatisfied']}件",
+        ]
+    )
+    add(["未办结（件）", r["open"], f"其中超期{r['overdue_open']}件"])
+    add(
+        [
+            "帮扶救助（元）",
+            Cell(r["aid_total_yuan"], MONEY),
+            f"帮扶{r['aided']}件",
+        ]
+    )
+
+    groups = Sheet(
+        "事项分组",
+        "按事项分组",
+        [Column("分组"), Column("件次", INT), Column("占比", PCT)],
+        [[g["name"], g["count"], g["pct"]] for g in r["by_group"]],
+    )
+    categories = Sheet(
+        "事项类别",
+        "按事项类别",
+        [Column("类别", fold=True), Column("分组"), Column("件次", INT), Column("占比", PCT)],
+        [[c["name"], c["group"], c["count"], c["pct"]] for c in r["by_category"]],
+    )
+    channels = Sheet(
+        "信访形式",
+        "按信访形式",
+        [Column("信访形式"), Column("件次", INT), Column("占比", PCT)],
+        [[c["name"], c["count"], c["pct"]] for c in r["by_channel"]],
+    )
+    outcomes = Sheet(
+        "办理结果",
+        "办理结果（三到位一处理，占已办结）",
+        [
+            Column("办理结果"),
+            Column("件数", INT),
+            Column("占比", PCT),
+            Column("帮扶金额（元）", MONEY),
+        ],
+        [[o["name"], o["count"], o["pct"], o.get("aid_yuan", 0.0)] for o in r["by_outcome"]],
+        caption=f"已办结{r['closed']}件；帮扶{r['aided']}件，金额合计{money(r['aid_total_yuan'])}元",
+    )
+    if r["by_outcome"]:
+        outcomes.rows.append(
+            [
+                Cell("合计", style="bold"),
+                r["closed"],
+                100.0 if r["closed"] else None,
+                r["aid_total_yuan"],
+            ]
+        )
+    departments = Sheet(
+        "单位考核",
+        "二级单位信访工作考核（按主办单位）",
+        [
+            Column("单位"),
+            Column("交办", INT),
+            Column("办结", INT),
+            Column("按期", INT),
+            Column("按期率", PCT),
+            Column("超期未结", INT),
+            Column("评价", INT),
+            Column("满意率", PCT),
+            Column("得分", SCORE),
+        ],
+        [
+            [
+                d["name"],
+                d["assigned"],
+                d["closed"],
+                d["closed_on_time"],
+                d["on_time_rate_pct"],
+                d["overdue_open"],
+                d["rated"],
+                d["satisfaction_pct"],
+                d.get("score"),
+            ]
+            for d in r["by_department"]
+        ],
+        caption=r.get("score_formula"),
+    )
+    return Document(
+        f"{year}年度信访工作统计",
+        as_of,
+        [headline, groups, categories, channels, outcomes, departments],
+        notes,
+    )
+
+
+# --- monthly --------------------------------------------------------------------------------
+def monthly_document(r: dict[str, Any]) -> Document:
+    as_of = date.fromisoformat(r["as_of"])
+    year, month = (int(p) for p in r["month"].split("-"))
+    end = r.get("period_end", r["as_of"])
+    notes = []
+    if not r.get("complete", True):
+        notes.append(f"本月数据截至{end}，尚不完整；上月、去年同月按全月计。")
+    headline = Sheet(
+        "总体情况",
+        f"{year}年{month}月信访形势分析 · 总体情况（统计截至{as_of}）",
+        [Column("指标"), Column("数值", INT), Column("说明", fold=True)],
+    )
+    add = headline.rows.append
+    add(
+        [
+            "本月受理（件次）",
+            r["received"],
+            _vs(
+                r["change_pct"],
+                r["received"],
+                r["previous_month"],
+                what="上月",
+                up="环比上升",
+                down="环比下降",
+            )
+            + "；"
+            + _vs(
+                r["yoy_change_pct"],
+                r["received"],
+                r["same_month_last_year"],
+                what="去年同月",
+                up="同比上升",
+                down="同比下降",
+            ),
+        ]
+    )
+    add(["本月办结（件）", r["closed"], "按办结日期统计，含往月受理的案件"])
+    add(["月末在办（件）", r["open_at_end"], f"截至{end}，含往月积存"])
+    add(["其中超期（件）", r["overdue"], "已过受理告知或办结期限"])
+    add(["其中临期（件）", r["due_soon"], f"{r.get('warn_days', 7)}天内到期"])
+    add(["重复访（件次）", r["repeat"], ""])
+    add(["集体访（件次）", r["collective"], f"{r.get('collective_threshold', 5)}人及以上"])
+    add(["越级访（件次）", r["bypass"], ""])
+    levels = {level: sum(1 for a in r["alerts"] if a["level"] == level) for level in LEVEL_LABELS}
+    add(
+        [
+            "风险提示（条）",
+            len(r["alerts"]),
+            "、".join(f"{LEVEL_LABELS[k]}{n}条" for k, n in levels.items() if n) or "无",
+        ]
+    )
+    categories = Sheet(
+        "类别变化",
+        "按事项类别（本月与上月）",
+        [
+            Column("类别", fold=True),
+            Column("分组"),
+            Column("本月", INT),
+            Column("上月", INT),
+            Column("环比", CHANGE),
+            Column("风险"),
+            Column("原因", fold=True),
+        ],
+        [
+            [
+                c["name"],
+                c["group"],
+                c["count"],
+                c["previous"],
+                c["change_pct"],
+                _level_cell(c["risk"]),
+                "；".join(c["reasons"]),
+            ]
+            for c in r["by_category"]
+        ],
+    )
+    topics = Sheet(
+        "热点问题",
+        "热点问题（反映问题与具体内容中出现的件数）",
+        [
+            Column("热点词", fold=True),
+            Column("本月", INT),
+            Column("上月", INT),
+            Column("环比", CHANGE),
+            Column("激增"),
+        ],
+        [
+            [
+                t["term"],
+                t["count"],
+                t["previous"],
+                t.get("change_pct"),
+                Cell("是", style="bold red") if t.get("surge") else "",
+            ]
+            for t in r["hot_topics"]
+        ],
+    )
+    departments = Sheet(
+        "单位情况",
+        "按主办单位（超期多的在前）",
+        [Column("单位"), Column("本月交办", INT), Column("在办", INT), Column("其中超期", INT)],
+        [[d["name"], d["received"], d["open"], d["overdue"]] for d in r["by_department"]],
+    )
+    alerts = Sheet(
+        "风险提示",
+        "风险提示",
+        [
+            Column("级别"),
+            Column("对象"),
+            Column("原因", fold=True, ratio=3),
+            Column("反映问题", fold=True, ratio=2, max_width=28),
+        ],
+        [
+            [
+                _level_cell(a["level"]),
+                a.get("case") or a.get("category") or "",
+                a["reason"],
+                a.get("summary") or "",
+            ]
+            for a in r["alerts"]
+        ],
+    )
+    return Document(
+        f"{year}年{month}月信访形势分析",
+        as_of,
+        [headline, categories, topics, departments, alerts],
+        notes,
+    )
+
+
+def _level_cell(level: str | None) -> Cell:
+    if level is None:
+        return Cell("")
+    return Cell(LEVEL_LABELS[level], style=LEVEL_STYLES[level])
+
+
+# --- text of a cell -------------------------------------------------------------------------
+def cell_text(cell: Cell) -> str:
+    v = cell.value
+    if v is None:
+        return "" if cell.kind == TEXT else "—"
+    if cell.kind == PCT:
+        return f"{v:.1f}%"
+    if cell.kind == CHANGE:
+        return f"{v:+.1f}%" if v else "0.0%"
+    if cell.kind == MONEY:
+        return money(v)
+    if cell.kind == SCORE:
+        return f"{v:.1f}"
+    return str(v)
