@@ -296,7 +296,6 @@ def backup(
             help="备份文件（如 ledger-2025-12-31.db），或一个目录：在其中写入带日期时间的文件"
             "（如 ledger-2026-12-02T0730.db）",
             show_default=False,
-            metavar="文件或目录",
             readable=False,  # checked by backup itself, with a message in Chinese
         ),
     ],
@@ -332,12 +331,11 @@ def backup(
 @guard
 def restore(
     ctx: typer.Context,
-    backup_file: Annotated[
+    file: Annotated[
         Path,
         typer.Argument(
             help="备份文件（xinfang backup 做的）",
             show_default=False,
-            metavar="备份",
             readable=False,  # checked by restore itself, with a message in Chinese
         ),
     ],
@@ -359,7 +357,7 @@ def restore(
     from ..restore import restore_ledger
     from .common import actor
 
-    result = restore_ledger(ledger_url(ctx), backup_file, actor=actor(ctx), next_number=next_number)
+    result = restore_ledger(ledger_url(ctx), file, actor=actor(ctx), next_number=next_number)
     for line in render_restore(result):
         done(line)
 
