@@ -30,9 +30,9 @@ from .rules import (
     check_reopen,
     check_repeat,
     check_void,
-    due,
     raise_first,
 )
+from .steps import count, marks
 
 # What `amend` may change: the registration fields, as `add` names them.
 AMENDABLE = (
@@ -79,7 +79,9 @@ def amend(
     new = dict(values)
     tax = ledger.taxonomy
     if received is not None:
-        new["accept_due"] = due(case, received, case.accept_days, ledger.calendar)
+        accept = count(case, received, case.accept_days, ledger.calendar)
+        new["accept_due"] = accept.on
+        new["provisional"] = marks(case.provisional, accept_due=accept)
         _check_repeats_still_follow(session, case, received)
     if "category" in new:
         category = tax.categories.get(new["category"]) if new["category"] else None

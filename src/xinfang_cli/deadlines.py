@@ -18,7 +18,7 @@ import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
-from functools import cache, lru_cache
+from functools import cache, cached_property, lru_cache
 from typing import Literal
 
 import chinese_calendar
@@ -71,13 +71,20 @@ class WorkCalendar:
         """Whether holiday data exists for ``year`` (in the package or in the overrides).
 
         For an uncovered year ``is_workday`` falls back to Mon–Fri, so working-day deadlines
-        in it ignore that year's holidays; callers may want to warn.
+        in it ignore that year's holidays: such a deadline is provisional (`counted`).
         """
-        if _package_covers(year):
-            return True
-        return any(d.year == year for d in self.extra_holidays) or any(
-            d.year == year for d in self.extra_workdays
-        )
+        return _package_covers(year) or year in self.override_years
+
+    @cached_property
+    def override_years(self) -> frozenset[int]:
+        return frozenset(d.year for d in self.extra_holidays | self.extra_workdays)
+
+    def source(self, year: int) -> str | None:
+        """Where a year's holiday data comes from: "office" (the overrides), "package", or
+        None."""
+        if year in self.override_years:
+            return "office"
+        return "package" if _package_covers(year) else None
 
 
 DEFAULT_CALENDAR = WorkCalendar()
@@ -182,6 +189,44 @@ def due_date(
     if roll_over:
         due = _next_workday_on_or_after(due, calendar)
     return due
+
+
+@dataclass(frozen=True)
+class Due:
+    """A due date, and the years its count ran through without holiday data (empty: the date is
+    final). Only working days and a roll-over depend on holidays; plain calendar days never do."""
+
+    on: date
+    uncovered: tuple[int, ...] = ()
+
+    @property
+    def provisional(self) -> bool:
+        return bool(self.uncovered)
+
+
+def counted(
+    start: date,
+    days: int,
+    *,
+    mode: DayMode,
+    roll_over: bool = False,
+    calendar: WorkCalendar,
+) -> Due:
+    """`due_date`, saying whether the count had to assume a plain Mon–Fri week somewhere."""
+    due = due_date(start, days, mode=mode, roll_over=roll_over, calendar=calendar)
+    if mode == "working" and days > 0:
+        first = start
+    elif roll_over:
+        first = start + timedelta(days=days)  # only the days it may have rolled over count
+    else:
+        return Due(due)
+    years = tuple(y for y in range(first.year, due.year + 1) if not calendar.covers(y))
+    return Due(due, years)
+
+
+def uncovered_years(first: date, last: date, calendar: WorkCalendar) -> tuple[int, ...]:
+    """The years from `first` to `last` that have no holiday data."""
+    return tuple(y for y in range(first.year, last.year + 1) if not calendar.covers(y))
 
 
 def is_overdue(due: date, as_of: date) -> bool:

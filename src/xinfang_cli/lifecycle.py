@@ -19,7 +19,6 @@ from sqlmodel import Session, col, select
 from .audit import AuditLog, utc_now
 from .errors import InputError
 from .fields import CaseInput, clean
-from .figures import parse_yuan
 from .ledger import Ledger, diff, touch
 from .models import Case, CoDepartment
 from .numbering import LedgerNumbers, NumberBook, choose_number, find_case
@@ -31,8 +30,15 @@ from .rules import (
     check_register,
     check_reject,
     check_repeat,
-    due,
     raise_first,
+)
+from .steps import (
+    assign_values,
+    close_values,
+    extend_values,
+    rate_values,
+    register_values,
+    reject_values,
 )
 from .taxonomy import Category
 
@@ -62,6 +68,7 @@ REGISTER_FIELDS = (
     "day_mode",
     "roll_over",
     "accept_due",
+    "provisional",
 )
 
 Changes = dict[str, tuple[Any, Any]]
@@ -118,11 +125,6 @@ def register(
             )
         )
         data.repeat_of = original.number
-    category = tax.categories[data.category] if data.category else None
-    limits = tax.limits(data.category)
-    confidential = data.confidential
-    if confidential is None:
-        confidential = data.nature == "accusation"
     prefix = tax.number_prefix
     number, year, seq = (
         numbers.parts(prefix, data)
@@ -134,31 +136,9 @@ def register(
         number=number,
         year=year,
         seq=seq,
-        received_on=data.received_on,
-        channel=data.channel,
-        name=data.name,
-        identity=data.identity,
-        unit=data.unit,
-        phone=data.phone,
-        id_number=data.id_number,
-        persons=data.persons,
-        summary=data.summary,
-        content=data.content,
-        nature=data.nature,
-        category=data.category,
-        group_key=category.group if category else None,
-        repeat_of=data.repeat_of,
-        bypass=data.bypass,
-        confidential=confidential,
-        status="registered",
-        accept_days=limits.accept_days,
-        handle_days=limits.handle_days,
-        extend_max_days=limits.extend_max_days,
-        day_mode=limits.day_mode,
-        roll_over=limits.roll_over,
-        accept_due=due(limits, data.received_on, limits.accept_days, ledger.calendar),
         created_at=now,
         updated_at=now,
+        **register_values(tax, ledger.calendar, data),
     )
     session.add(case)
     if numbers is None:
@@ -322,15 +302,8 @@ def assign(
         resolved = tax.department(name)
         if resolved != lead and resolved not in co:
             co.append(resolved)
-    handle_due = due(case, on, case.handle_days, ledger.calendar)
     changes = diff(
-        case,
-        status="handling",
-        accepted_on=on,
-        lead_dept=lead,
-        leader=clean(leader),
-        handle_due=handle_due,
-        due_on=handle_due,
+        case, **assign_values(case, lead=lead, leader=leader, on=on, calendar=ledger.calendar)
     )
     touch(case, session, changes)
     for name in co:
@@ -355,13 +328,7 @@ def reject(
 ) -> Changes:
     """不予受理, with the reason and where the petitioner was referred."""
     raise_first(check_reject(case, reason=reason, on=on, today=today))
-    changes = diff(
-        case,
-        status="not_accepted",
-        rejected_on=on,
-        reject_reason=clean(reason),
-        referral=clean(referral),
-    )
+    changes = diff(case, **reject_values(reason=reason, referral=referral, on=on))
     touch(case, session, changes)
     log.record("reject", case_number=case.number, on_date=on, changes=changes, reason=clean(reason))
     return changes
@@ -382,14 +349,10 @@ def extend(
     """延期: once, at most the case's limit, while handling and before the case is overdue."""
     raise_first(check_extend(case, days=days, reason=reason, on=on, today=today))
     assert case.handle_due is not None
-    changes = diff(
-        case,
-        extended_days=days,
-        extend_reason=clean(reason),
-        extended_on=on,
-        extend_approver=clean(approver),
-        due_on=due(case, case.handle_due, days, ledger.calendar),
+    values = extend_values(
+        case, days=days, reason=reason, approver=approver, on=on, calendar=ledger.calendar
     )
+    changes = diff(case, **values)
     touch(case, session, changes)
     log.record("extend", case_number=case.number, on_date=on, changes=changes, reason=clean(reason))
     return changes
@@ -409,14 +372,8 @@ def close(
 ) -> Changes:
     """办结, with one of 三到位一处理 and the aid amount when there was one."""
     raise_first(check_close(case, outcome=outcome, result=result, on=on, today=today))
-    changes = diff(
-        case,
-        status="closed",
-        closed_on=on,
-        outcome=ledger.taxonomy.resolve("outcomes", outcome),
-        result=clean(result),
-        aid_fen=parse_yuan(aid) if aid not in (None, "") else None,
-    )
+    resolved = ledger.taxonomy.resolve("outcomes", outcome)
+    changes = diff(case, **close_values(outcome=resolved, result=result, aid=aid, on=on))
     touch(case, session, changes)
     log.record("close", case_number=case.number, on_date=on, changes=changes)
     return changes
@@ -447,7 +404,7 @@ def rate(
         )
     )
     rating = tax.resolve("ratings", grade)
-    changes = diff(case, rating=rating, rated_on=on)
+    changes = diff(case, **rate_values(rating=rating, on=on))
     if changes:
         touch(case, session, changes)
         log.record(

@@ -63,6 +63,9 @@ class Case(SQLModel, table=True):
     day_mode: str = Field(default="calendar", max_length=16)
     roll_over: bool = False
     accept_due: date
+    # the deadlines (accept_due, handle_due, due_on) counted through a year without holiday
+    # data, so only weekends were skipped: corrected when that year's arrangement is added
+    provisional: str | None = Field(default=None, max_length=64)
     accepted_on: date | None = None
     lead_dept: str | None = Field(default=None, max_length=64)
     leader: str | None = Field(default=None, max_length=64)

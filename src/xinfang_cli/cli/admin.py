@@ -262,6 +262,7 @@ def verify(
     所以放进 cron 只在出问题时才有邮件。
     """
     from ..verify import verify_ledger
+    from .wrap import Wrap
 
     report = verify_ledger(ledger_url(ctx))
     if as_json:
@@ -274,7 +275,11 @@ def verify(
         return
     if not as_json:
         for problem in report.problems[:PROBLEMS_SHOWN]:
-            out.print(problem.message, markup=False, soft_wrap=True)
+            out.print(
+                Wrap(problem.message) if out.is_terminal else problem.message,
+                markup=False,
+                soft_wrap=not out.is_terminal,
+            )
         hidden = report.problem_count - min(len(report.problems), PROBLEMS_SHOWN)
         if hidden:
             out.print(f"……另有 {hidden} 个问题未列出（可用 --json 查看更多）。", markup=False)
@@ -283,7 +288,7 @@ def verify(
         if report.complete
         else "（账本文件受损，未再核对操作日志和案件）"
     )
-    err.print(f"账本校验未通过：发现 {report.problem_count} 个问题{scope}。", markup=False)
+    done(f"账本校验未通过：发现 {report.problem_count} 个问题{scope}。")
     raise typer.Exit(1)
 
 

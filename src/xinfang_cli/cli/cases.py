@@ -38,7 +38,9 @@ def _prompt(label: str, *, choices: list[str] | None = None, default: str = "") 
     from rich.prompt import Prompt
 
     if choices:
-        err.print(f"[dim]可选：{'、'.join(choices)}[/dim]")
+        from .wrap import Wrap
+
+        err.print(Wrap(f"可选：{'、'.join(choices)}", style="dim", whole=True))
     prompt = Prompt(label, console=err, show_default=False)
     prompt.prompt_suffix = "："
     answer = prompt(default=default)
@@ -63,12 +65,12 @@ def _ask(
         if not answer and optional:
             return ""
         if not answer:
-            err.print("此项必填。", markup=False)
+            done("此项必填。")
             continue
         try:
             check(answer)
         except XinfangError as exc:
-            err.print(exc.message, markup=False)
+            done(exc.message)
             choices = None  # the message already lists them
             if isinstance(exc, NotFoundError) and exc.suggestions:
                 default = exc.suggestions[0]
@@ -216,11 +218,9 @@ def _ask_category(tax: "Taxonomy", text: str) -> Optional[str]:
     """The category, offering the one the taxonomy's keywords suggest (Enter takes it)."""
     suggested, hits = tax.suggest_category(text)
     default = suggested.name if suggested else ""
-    hint = (
-        f"（根据“{'、'.join(hits)}”建议：{default}；回车采用，输入 - 暂不分类）"
-        if suggested
-        else "（回车暂不分类）"
-    )
+    if suggested:
+        done(f"根据“{'、'.join(hits)}”建议类别：{default}（输入 - 暂不分类）")
+    hint = f"（回车采用：{default}）" if suggested else "（回车暂不分类）"
 
     def check_category(answer: str) -> object:
         return None if answer == "-" else tax.category(answer)
@@ -291,7 +291,7 @@ def _warn_earlier(ledger: "Ledger", earlier: "list[Case]") -> None:
             case.number, str(case.received_on), Wrap(case.summary), STATUS_LABELS[case.status]
         )
     err.print(table)
-    err.print("如果是同一事项的重复信访，请用 --repeat-of 原件编号 登记。", markup=False)
+    done("如果是同一事项的重复信访，请用 --repeat-of 原件编号 登记。")
 
 
 @guard

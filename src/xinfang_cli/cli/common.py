@@ -185,7 +185,7 @@ def guard(fn: F) -> F:
             return result
         except XinfangError as exc:
             _discard_created()
-            err.print(f"错误：{exc.message}", markup=False)
+            done(f"错误：{exc.message}")
             raise typer.Exit(exc.exit_code) from None
         except (typer.Exit, typer.Abort):
             _created.clear()
@@ -198,16 +198,15 @@ def guard(fn: F) -> F:
             raise typer.Exit(0) from None
         except (KeyboardInterrupt, EOFError):
             _discard_created()
-            err.print("已取消，账本未改动。", markup=False)
+            done("已取消，账本未改动。")
             raise typer.Exit(2) from None
         except Exception as exc:  # a bug: still no traceback for the clerk
             _discard_created()
             if os.environ.get("XINFANG_DEBUG"):
                 raise
-            err.print(
+            done(
                 f"内部错误：{type(exc).__name__}: {exc}。本次操作未完成。"
-                "设置环境变量 XINFANG_DEBUG=1 后重试可看到详细信息，请反馈给维护人员。",
-                markup=False,
+                "设置环境变量 XINFANG_DEBUG=1 后重试可看到详细信息，请反馈给维护人员。"
             )
             raise typer.Exit(2) from None
 
@@ -236,8 +235,9 @@ def emit_csv(headers: list[str], rows: list[list[str]]) -> None:
 
 
 def done(message: str) -> None:
-    """A confirmation for the clerk: stderr, so stdout stays clean for scripts. On a terminal it
-    wraps between words and characters, never inside a number or a date."""
+    """A message for the clerk (a confirmation, a warning, an error): stderr, so stdout stays
+    clean for scripts. On a terminal it wraps between words and characters, never inside a
+    number or a date; elsewhere it is one line, as written."""
     if err.is_terminal:
         from .wrap import Wrap
 

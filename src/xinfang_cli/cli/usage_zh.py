@@ -7,7 +7,7 @@ same one-line Chinese message on stderr as for every other bad input (exit code 
 import re
 from typing import Any
 
-from .common import err
+from .common import done
 
 _PATTERNS: list[tuple[re.Pattern[str], str]] = [
     (re.compile(r"^'(?P<v>.*)' is not a valid integer( range)?\.?$"), "“{v}”不是整数"),
@@ -77,10 +77,10 @@ def chinese_message(exc: Any) -> str:
 def print_usage_error(exc: Any) -> None:
     if type(exc).__name__ == "NoArgsIsHelpError":
         return
-    err.print(f"错误：{chinese_message(exc)}", markup=False)
+    done(f"错误：{chinese_message(exc)}")
     ctx = getattr(exc, "ctx", None)
     if ctx is not None:
-        err.print(f"运行 {ctx.command_path} --help 查看用法。", markup=False)
+        done(f"运行 {ctx.command_path} --help 查看用法。")
 
 
 def install() -> None:
@@ -180,7 +180,7 @@ def _chinese_completion_options() -> None:
         if not value or ctx.resilient_parsing:
             return value
         shell, path = completion.install(shell=value if isinstance(value, str) else None)
-        err.print(f"已为 {shell} 安装命令补全：{path}。重新打开终端后生效。", markup=False)
+        done(f"已为 {shell} 安装命令补全：{path}。重新打开终端后生效。")
         sys.exit(0)
 
     def chinese() -> Any:

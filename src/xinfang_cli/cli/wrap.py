@@ -49,9 +49,10 @@ def atoms(text: str) -> list[str]:
     return pieces
 
 
-def break_offsets(line: str, width: int) -> list[int]:
+def break_offsets(line: str, width: int, *, whole: bool = False) -> list[int]:
     """Where to break one line (no newlines) so that each part fits `width` cells once the
-    spaces at a break are dropped; a piece wider than a whole line is folded."""
+    spaces at a break are dropped; a piece wider than a whole line is folded. `whole`: break
+    only after “、” and at spaces (a list of names, each kept in one piece)."""
     width = max(width, 1)
     offsets: list[int] = []
     visible = 0  # cells of the current line up to its last piece that is not a space
@@ -59,7 +60,7 @@ def break_offsets(line: str, width: int) -> list[int]:
     fresh = True  # nothing but (dropped) spaces on the current line yet
     first = True  # the first line keeps its leading spaces (an indent)
     position = 0
-    for piece in atoms(line):
+    for piece in _items(line) if whole else atoms(line):
         size = cell_len(piece)
         if piece.isspace():
             if first and fresh:
@@ -81,6 +82,10 @@ def break_offsets(line: str, width: int) -> list[int]:
     return [o for o in offsets if 0 < o < len(line)]
 
 
+def _items(line: str) -> list[str]:
+    return [p for p in re.split(r"(?<=、)|(\s+)", line) if p]
+
+
 def _place(piece: str, size: int, width: int, position: int, offsets: list[int]) -> int:
     """A piece starting a line: folded when wider than the line; returns the cells it leaves."""
     if size <= width:
@@ -92,11 +97,12 @@ def _place(piece: str, size: int, width: int, position: int, offsets: list[int])
     return cell_len(chunks[-1])
 
 
-def wrap_text(text: Text, width: int) -> list[Text]:
+def wrap_text(text: Text, width: int, *, whole: bool = False) -> list[Text]:
     """A styled text laid out in lines of at most `width` cells."""
     lines: list[Text] = []
     for paragraph in text.split("\n", allow_blank=True):
-        for index, part in enumerate(paragraph.divide(break_offsets(paragraph.plain, width))):
+        offsets = break_offsets(paragraph.plain, width, whole=whole)
+        for index, part in enumerate(paragraph.divide(offsets)):
             if index:
                 part = part[len(part.plain) - len(part.plain.lstrip()) :]
             part.rstrip()
@@ -112,19 +118,23 @@ def wrap_lines(text: str, width: int) -> list[str]:
 class Wrap:
     """A renderable text (plain or styled) wrapped by `wrap_text` to the width it is given."""
 
-    def __init__(self, text: str | Text, style: str = "", *, justify: str = "left") -> None:
+    def __init__(
+        self, text: str | Text, style: str = "", *, justify: str = "left", whole: bool = False
+    ) -> None:
         self.text = text if isinstance(text, Text) else Text(text, style=style)
         self.justify = justify
+        self.whole = whole  # a list of names: break only between them
 
     def __rich_measure__(self, console: Console, options: ConsoleOptions) -> Measurement:
         plain = self.text.plain
-        pieces = [p for p in atoms(plain.replace("\n", " ")) if not p.isspace()]
+        flat = plain.replace("\n", " ")
+        pieces = [p for p in (_items(flat) if self.whole else atoms(flat)) if not p.isspace()]
         longest = max((cell_len(p) for p in pieces), default=0)
         widest = max((cell_len(line) for line in plain.split("\n")), default=0)
         return Measurement(min(longest, options.max_width), min(widest, options.max_width))
 
     def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
-        lines = wrap_text(self.text, options.max_width)
+        lines = wrap_text(self.text, options.max_width, whole=self.whole)
         text = Text("\n").join(lines)
         text.justify = self.justify  # type: ignore[assignment]
         text.no_wrap = True
