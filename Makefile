@@ -1,12 +1,17 @@
 # xinfang — the newcomer's path: `make demo` and `make test` on a machine with python3 and make.
+# For an office server: `make install PREFIX=/opt/xinfang PY=/usr/bin/python3` (README “安装”).
 PY ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 DEMO := demo
 X := XINFANG_DB=$(DEMO)/ledger.db XINFANG_USER=演示员 $(BIN)/xinfang
+# production install: a venv in PREFIX with the runtime dependencies only, `xinfang` in BINDIR
+PREFIX ?=
+BINDIR ?= /usr/local/bin
+EXTRAS ?=
 
-.PHONY: install demo test lint bench clean sample-data
+.PHONY: install install-prefix demo test lint bench clean sample-data
 
 $(BIN)/python:
 	$(PY) -m venv $(VENV)
@@ -16,9 +21,31 @@ $(STAMP): pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install -q -e '.[test]'
 	touch $(STAMP)
 
+ifeq ($(PREFIX),)
 install: $(STAMP)
+else
+install: install-prefix
+endif
 
-demo: install
+# Re-runnable: run it again after `git pull` to upgrade. Built from a copy of the sources, so the
+# checkout stays clean; umask 022 so every clerk's account can run what root installed.
+install-prefix:
+	@test -n "$(PREFIX)" || { echo "请指定安装目录，如 make install PREFIX=/opt/xinfang" >&2; exit 2; }
+	@$(PY) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || \
+	  { echo "需要 Python 3.11 或更新的版本：$(PY) 是 $$($(PY) --version 2>&1)" >&2; exit 2; }
+	@echo "正在安装到 $(PREFIX)（$(if $(EXTRAS),含 $(EXTRAS) 扩展，)仅运行所需的依赖）…"
+	@umask 022; set -e; \
+	  test -x $(PREFIX)/bin/python || $(PY) -m venv $(PREFIX); \
+	  src=$$(mktemp -d); trap 'rm -rf "$$src"' EXIT; \
+	  cp -R pyproject.toml README.md src "$$src"/; \
+	  rm -rf "$$src"/src/*.egg-info; find "$$src" -name __pycache__ -prune -exec rm -rf {} +; \
+	  $(PREFIX)/bin/python -m pip install -q --upgrade --force-reinstall --no-deps "$$src"; \
+	  $(PREFIX)/bin/python -m pip install -q --upgrade "$$src$(if $(EXTRAS),[$(EXTRAS)])"
+	mkdir -p $(BINDIR)
+	ln -sfn $(PREFIX)/bin/xinfang $(BINDIR)/xinfang
+	@echo "已安装 $$($(PREFIX)/bin/xinfang --version) 到 $(PREFIX)，命令 $(BINDIR)/xinfang。"
+
+demo: $(STAMP)
 	rm -rf $(DEMO) && mkdir -p $(DEMO)
 	$(X) init
 	$(X) import sample_data/cases.csv
@@ -36,7 +63,7 @@ demo: install
 	$(X) report annual --year 2025 --as-of 2026-01-31 --markdown
 	@echo; echo "演示账本在 $(DEMO)/ledger.db；试试：XINFANG_DB=$(DEMO)/ledger.db $(BIN)/xinfang --help"
 
-lint: install
+lint: $(STAMP)
 	$(BIN)/ruff check src tests bench sample_data
 	$(BIN)/ruff format --check src tests bench sample_data
 	$(BIN)/mypy
@@ -45,10 +72,10 @@ lint: install
 test: lint
 	$(BIN)/pytest
 
-bench: install
+bench: $(STAMP)
 	$(BIN)/python bench/overdue_bench.py
 
-sample-data: install
+sample-data: $(STAMP)
 	$(BIN)/python sample_data/generate.py
 
 clean:

@@ -19,6 +19,9 @@ from xinfang_cli.cli.main import app
 @pytest.fixture(autouse=True)
 def isolated_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg"))
+    # no configuration file of the machine running the tests applies (/etc/xinfang, ~/.config)
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "xdg-config"))
+    monkeypatch.setenv("XINFANG_SYSTEM_CONFIG", str(tmp_path / "etc" / "config.toml"))
     monkeypatch.delenv("XINFANG_DB", raising=False)
     for name, value in TEST_ENV.items():
         monkeypatch.setenv(name, value)
@@ -259,6 +262,8 @@ def build_template(
 
     with pytest.MonkeyPatch.context() as env:
         env.setenv("XDG_DATA_HOME", str(path.parent / "xdg"))
+        env.setenv("XDG_CONFIG_HOME", str(path.parent / "xdg-config"))
+        env.setenv("XINFANG_SYSTEM_CONFIG", str(path.parent / "etc" / "config.toml"))
         env.delenv("XINFANG_DB", raising=False)
         for name, value in TEST_ENV.items():
             env.setenv(name, value)
@@ -275,6 +280,7 @@ def copy_ledger(source: Path, target: Path) -> None:
     finally:
         dst.close()
         src.close()
+    target.chmod(0o600)  # as xinfang makes a ledger (a world-readable one is warned about)
 
 
 def dump(path: Path) -> list[tuple[str, list[tuple[object, ...]]]]:

@@ -11,6 +11,8 @@ from __future__ import annotations
 import csv
 import io
 import json
+import os
+import pwd
 import sqlite3
 from collections.abc import Callable
 from functools import partial
@@ -649,7 +651,8 @@ def test_a_blank_by_falls_back_to_xinfang_user(xf: Xf, ledger_path: Path) -> Non
         actors = {row[0] for row in con.execute("SELECT actor FROM events")}
     finally:
         con.close()
-    assert actors == {"测试员"}
+    # the name given (XINFANG_USER), and the account that ran the command beside it
+    assert actors == {f"测试员（{pwd.getpwuid(os.geteuid()).pw_name}）"}
 
 
 def test_extension_limits_are_inclusive(xf: Xf) -> None:

@@ -6,6 +6,8 @@ from __future__ import annotations
 import csv
 import io
 import json
+import os
+import pwd
 from collections.abc import Callable
 from typing import Any
 
@@ -118,7 +120,8 @@ def test_a_reveal_is_one_event_per_case_in_the_audit_log(
     ok(people("list", "--json"))
     assert snapshot() == before  # a masked read writes nothing
     ok(people("--by", "审计员", "list", "--reveal"))
-    assert reveals() == [("XF2025-0001", "审计员"), ("XF2025-0002", "审计员")]
+    who = f"审计员（{pwd.getpwuid(os.geteuid()).pw_name}）"  # the name given, and the account
+    assert reveals() == [("XF2025-0001", who), ("XF2025-0002", who)]
     assert "张三" in ok(people("list", "--reveal")).stdout
     revealed = json.loads(ok(people("list", "--reveal", "--json")).stdout)
     assert [(c["name"], c["phone"]) for c in revealed] == [("李四", "13912345678"), ("张三", PHONE)]

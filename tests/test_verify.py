@@ -120,7 +120,7 @@ def event_id(path: Path, number: str, action: str) -> int:
 
 def test_a_ledger_kept_by_xinfang_verifies_clean(ledger: Xf, snapshot) -> None:  # type: ignore[no-untyped-def]
     before = snapshot()
-    r = ledger("verify")
+    r = ledger("verify", "-v")
     assert r.exit_code == 0, r.stdout + r.stderr
     assert r.stdout == ""
     assert "账本校验通过：6 件案件" in r.stderr and "哈希链完整" in r.stderr
@@ -301,6 +301,6 @@ def test_a_missing_ledger_is_exit_2_and_is_not_created(xf: Xf, ledger_path: Path
 
 def test_the_sample_ledger_verifies(xf: Xf) -> None:
     assert xf("import", str(SAMPLE)).exit_code == 0
-    r = xf("verify")
+    r = xf("verify", "-v")
     assert r.exit_code == 0, r.stdout + r.stderr
     assert "729 件案件" in r.stderr

@@ -1,12 +1,20 @@
-"""`xinfang backup`: a consistent, private copy of a SQLite ledger, taken while clerks write.
+"""`xinfang backup`: a consistent copy of a SQLite ledger, taken while clerks write, and the
+rotation of dated backups in a directory.
 
 The copy is made with SQLite's online backup API from the ledger's file, in one step: it reads
 one snapshot (what was committed when it started; a transaction still open elsewhere is not in
 it) and never blocks the writers (the ledger runs in WAL mode). It is written to a temporary file
 beside the target, checked (`integrity_check`), flushed to disk, and only then given the
-target's name, so a failed backup never leaves a half-written file under that name. The file is
-readable and writable by its owner only (0600), like the ledger. The ledger is never migrated,
+target's name, so a failed backup never leaves a half-written file under that name. The copy is
+one self-contained file in rollback-journal mode, so it can be read where it cannot be written
+(a clerk opening it with `--db`, a read-only directory) without SQLite making -wal/-shm files.
+A private ledger's backup is its owner's only (0600); a shared ledger's (group read and write)
+is readable by that group (0640), so the clerks can open it. The ledger is never migrated,
 created or written by a backup.
+
+`backup DIR` names the file after the ledger and the local time (`ledger-2026-12-02T0730.db`,
+with the seconds when that name is taken, so that the names sort in time order);
+`--keep N` then removes the oldest of that ledger's dated backups in DIR beyond N.
 
 No Typer, no Rich: `backup_ledger` returns a BackupResult the CLI renders.
 """
@@ -14,15 +22,19 @@ No Typer, no Rich: `backup_ledger` returns a BackupResult the CLI renders.
 from __future__ import annotations
 
 import os
+import re
 import sqlite3
 import tempfile
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 
+from . import sharing
 from .db import BUSY_TIMEOUT_MS, describe, sqlite_path
 from .errors import FileFormatError, InputError, LedgerUnavailable
 
 SIDE_FILES = ("-wal", "-shm", "-journal")
+STAMP_FORMAT = "%Y-%m-%dT%H%M"
 
 
 @dataclass(frozen=True)
@@ -30,10 +42,23 @@ class BackupResult:
     path: Path
     cases: int
     size: int  # bytes
+    mode: int = 0o600
+    removed: list[Path] = field(default_factory=list)  # older backups removed by --keep
 
 
-def backup_ledger(url: str, target: Path, *, force: bool = False) -> BackupResult:
-    """Copy the SQLite ledger at `url` to `target`; refuse to overwrite unless `force`."""
+def backup_ledger(
+    url: str,
+    target: Path,
+    *,
+    force: bool = False,
+    keep: int | None = None,
+    now: datetime | None = None,
+) -> BackupResult:
+    """Copy the SQLite ledger at `url` to `target`; refuse to overwrite unless `force`.
+
+    When `target` is a directory the copy gets a dated name in it, and with `keep` only the
+    newest `keep` dated backups of this ledger stay there.
+    """
     source = sqlite_path(url)
     if source is None:
         raise InputError(
@@ -44,6 +69,23 @@ def backup_ledger(url: str, target: Path, *, force: bool = False) -> BackupResul
         raise LedgerUnavailable(f"账本路径 {source} 是一个目录，请指定账本文件。")
     if not source.exists():
         raise LedgerUnavailable(_missing(source))
+    denied = sharing.access_problem(source, write=False)
+    if denied:
+        raise LedgerUnavailable(f"无法备份账本 {source}：{denied}")
+    if keep is not None and keep < 1:
+        raise InputError(f"--keep 应为正整数（保留的备份份数），收到 {keep}。")
+    rotate_in: Path | None = None
+    if target.is_dir():
+        denied = sharing.cannot_write_in(target)
+        if denied:
+            raise InputError(f"无法写入备份目录 {target}：{denied}")
+        rotate_in = target
+        target = dated_target(target, source, now or datetime.now())
+        force = False
+    elif keep is not None:
+        raise InputError(
+            f"--keep 只用于备份到目录：xinfang backup 目录 --keep {keep}（{target} 不是目录）。"
+        )
     _check_target(source, target, force=force)
     directory = target.parent
     try:
@@ -55,13 +97,84 @@ def backup_ledger(url: str, target: Path, *, force: bool = False) -> BackupResul
     try:
         _copy(source, staged)
         cases = _check_copy(staged, target)
+        mode = _share_like(source, staged)
         _fsync(staged)
         _install(staged, target, force=force)
     except BaseException:
         for suffix in ("", *SIDE_FILES):
             Path(str(staged) + suffix).unlink(missing_ok=True)
         raise
-    return BackupResult(path=target, cases=cases, size=target.stat().st_size)
+    removed = rotate(rotate_in, source, keep) if rotate_in is not None and keep else []
+    return BackupResult(
+        path=target, cases=cases, size=target.stat().st_size, mode=mode, removed=removed
+    )
+
+
+def _share_like(source: Path, staged: Path) -> int:
+    """A shared ledger's backup is readable by its group; anything else stays 0600."""
+    gid = sharing.shared_group_of_file(source)
+    if gid is None:
+        return 0o600
+    try:
+        os.chown(staged, -1, gid)
+        os.chmod(staged, sharing.BACKUP_SHARED_MODE)
+    except OSError:
+        return 0o600  # not in the group (root's cron is): still a private, complete backup
+    return sharing.BACKUP_SHARED_MODE
+
+
+# --- dated backups in a directory ---------------------------------------------------------------
+def _dated_pattern(source: Path) -> re.Pattern[str]:
+    stem = re.escape(source.stem)
+    return re.compile(rf"^{stem}-(\d{{4}}-\d{{2}}-\d{{2}}T\d{{4}})(\d{{2}})?(?:_(\d+))?\.db$")
+
+
+_STAMP_IN_NAME = re.compile(r"-(\d{4}-\d{2}-\d{2}T\d{4})(\d{2})?(?:_\d+)?\.db$")
+
+
+def taken_at(backup: Path) -> datetime:
+    """When a backup was taken: from its dated name (`backup DIR` names it so), else the file's
+    modification time (a copy made without keeping it shows the time of the copy)."""
+    match = _STAMP_IN_NAME.search(backup.name)
+    if match:
+        return datetime.strptime(match[1] + (match[2] or "00"), "%Y-%m-%dT%H%M%S")
+    return datetime.fromtimestamp(backup.stat().st_mtime)
+
+
+def dated_target(directory: Path, source: Path, now: datetime) -> Path:
+    """DIR/ledger-2026-12-02T0730.db; a second backup within the minute gets the seconds too
+    (ledger-2026-12-02T073015.db, which sorts after it), a third within the second _2, _3 …"""
+    stamp = now.strftime(STAMP_FORMAT)
+    candidate = directory / f"{source.stem}-{stamp}.db"
+    if candidate.exists():
+        stamp += now.strftime("%S")
+        candidate = directory / f"{source.stem}-{stamp}.db"
+    n = 2
+    while candidate.exists():
+        candidate = directory / f"{source.stem}-{stamp}_{n}.db"
+        n += 1
+    return candidate
+
+
+def rotate(directory: Path, source: Path, keep: int) -> list[Path]:
+    """Remove this ledger's oldest dated backups in `directory` beyond the newest `keep`.
+
+    Only files named as `backup DIR` names them are considered; anything else stays."""
+    pattern = _dated_pattern(source)
+    dated: list[tuple[tuple[str, str, int], Path]] = []
+    for path in directory.iterdir():
+        match = pattern.match(path.name)
+        if match and path.is_file():
+            dated.append(((match[1], match[2] or "", int(match[3] or 1)), path))
+    dated.sort()
+    removed = []
+    for _key, path in dated[: max(0, len(dated) - keep)]:
+        try:
+            path.unlink()
+        except OSError as exc:
+            raise FileFormatError(f"备份已完成，但无法删除旧备份 {path}：{exc.strerror}") from None
+        removed.append(path)
+    return removed
 
 
 def _check_target(source: Path, target: Path, *, force: bool) -> None:
@@ -119,6 +232,8 @@ def _copy(source: Path, staged: Path) -> None:
         try:
             # pages=-1 (all at once): one read snapshot, so the copy is one committed state.
             ledger.backup(copy)
+            # rollback-journal mode: readable from a read-only file, with no -wal/-shm made
+            copy.execute("PRAGMA journal_mode = DELETE")
         finally:
             copy.close()
     except sqlite3.Error as exc:

@@ -1,14 +1,15 @@
 """Where the ledger lives and how it is opened: URL resolution, engine, SQLite pragmas, migrations.
 
-A ledger is a SQLAlchemy URL. A plain path means a SQLite file. A missing SQLite ledger is created
-(private, 0600) only when the caller intends to write; a read of a missing ledger is an error so a
-cron job pointed at the wrong path fails loudly. Every open brings the schema to the newest
-migration shipped in `xinfang_cli/migrations`.
+A ledger is a SQLAlchemy URL. A plain path means a SQLite file. Which ledger: `config.locate`
+(--db, XINFANG_DB, the configuration files, the default path). A missing SQLite ledger is created
+(private 0600, or 0660 for the group of a shared directory: `sharing`) only when the caller
+intends to write; a read of a missing ledger is an error so a cron job pointed at the wrong path
+fails loudly. A file this account may not open is refused before SQLite tries, with the fix.
+Every open brings the schema to the newest migration shipped in `xinfang_cli/migrations`.
 """
 
 from __future__ import annotations
 
-import os
 import sqlite3
 from pathlib import Path
 
@@ -16,21 +17,23 @@ from sqlalchemy import Engine, create_engine, event, inspect, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, DBAPIError, SQLAlchemyError
 
+from . import sharing
+from .config import default_ledger_path, locate
 from .errors import LedgerUnavailable
 from .migrations import HEAD_REVISION
 
 BUSY_TIMEOUT_MS = 10_000
 
-
-def default_ledger_path() -> Path:
-    """$XDG_DATA_HOME/xinfang/ledger.db, else ~/.local/share/xinfang/ledger.db."""
-    base = os.environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
-    return Path(base) / "xinfang" / "ledger.db"
+__all__ = ["default_ledger_path"]  # kept importable from here
 
 
 def resolve_url(db: str | None) -> str:
-    """The ledger URL from --db, else XINFANG_DB, else the default path."""
-    value = db or os.environ.get("XINFANG_DB") or str(default_ledger_path())
+    """The ledger URL from --db, else XINFANG_DB, the configuration files, the default path."""
+    return url_of(locate(db).value)
+
+
+def url_of(value: str) -> str:
+    """A path or URL as written → a URL (a path becomes an absolute sqlite:/// URL)."""
     if "://" in value:
         return value
     return "sqlite:///" + str(Path(value).expanduser().resolve())
@@ -61,26 +64,20 @@ def describe(url: str) -> str:
         return url
 
 
-def _create_private_file(path: Path) -> None:
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-        fd = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
-        os.close(fd)
-    except FileExistsError:
-        pass
-    except OSError as exc:
-        raise LedgerUnavailable(f"无法创建账本文件 {path}：{exc.strerror}") from exc
-
-
 def _sqlite_pragmas(dbapi_connection, _record) -> None:  # type: ignore[no-untyped-def]
     # SQLAlchemy's "begin" hook issues BEGIN ourselves (see _sqlite_begin), so pysqlite must not.
     dbapi_connection.isolation_level = None
     cursor = dbapi_connection.cursor()
     cursor.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
-    cursor.execute("PRAGMA journal_mode = WAL")
     cursor.execute("PRAGMA synchronous = NORMAL")
     cursor.execute("PRAGMA foreign_keys = ON")
     cursor.close()
+
+
+def _sqlite_wal(dbapi_connection, _record) -> None:  # type: ignore[no-untyped-def]
+    # Only a writer puts a file into WAL mode (a ledger stays in it). A read leaves the file as
+    # it is: a backup (rollback mode) read with --db, or by verify, is not changed by a byte.
+    dbapi_connection.execute("PRAGMA journal_mode = WAL")
 
 
 WRITE = {"xinfang_write": True}  # execution option of a unit of work that will write
@@ -93,13 +90,21 @@ def _sqlite_begin(conn) -> None:  # type: ignore[no-untyped-def]
     conn.exec_driver_sql("BEGIN IMMEDIATE" if write else "BEGIN")
 
 
-def make_engine(url: str) -> Engine:
+def make_engine(url: str, *, write: bool = True) -> Engine:
+    """An engine for the ledger at `url`; `write`: it may write (SQLite: WAL mode)."""
     try:
         engine = create_engine(url)
-    except (ArgumentError, ImportError) as exc:
+    except ImportError as exc:
+        raise LedgerUnavailable(
+            f"无法打开账本 {describe(url)}：没有安装该数据库的驱动（{exc.name or exc}）。"
+            "PostgreSQL 请安装 postgres 扩展（见 README“安装”：make install … EXTRAS=postgres）。"
+        ) from exc
+    except ArgumentError as exc:
         raise LedgerUnavailable(f"无法打开账本 {describe(url)}：{exc}") from exc
     if engine.dialect.name == "sqlite":
         event.listen(engine, "connect", _sqlite_pragmas)
+        if write:
+            event.listen(engine, "connect", _sqlite_wal)
         event.listen(engine, "begin", _sqlite_begin)
     return engine
 
@@ -112,6 +117,9 @@ def open_engine(url: str, *, create: bool) -> tuple[Engine, bool]:
     path = sqlite_path(url)
     created = False
     if path is not None:
+        denied = sharing.access_problem(path, write=create)
+        if denied:
+            raise LedgerUnavailable(f"无法打开账本 {path}：{denied}")
         if path.is_dir():
             raise LedgerUnavailable(f"账本路径 {path} 是一个目录，请指定账本文件。")
         if not path.exists():
@@ -119,13 +127,13 @@ def open_engine(url: str, *, create: bool) -> tuple[Engine, bool]:
                 raise LedgerUnavailable(
                     f"账本不存在：{path}。请先运行 xinfang init 创建，或用 --db / XINFANG_DB 指定正确的账本。"
                 )
-            _create_private_file(path)
+            sharing.create_ledger_file(path)
             created = True
     if path is not None and not create:
         # A read must not write. Even the WAL pragma rewrites a file's header, so look first
         # (with plain sqlite3) whether it is a ledger at all.
         _check_is_ledger(path, url)
-    engine = make_engine(url)
+    engine = make_engine(url, write=create)
     try:
         if not create and current_revision(engine) is None:
             raise _not_initialised(url)

@@ -53,6 +53,7 @@ ACTION_LABELS = {
     "void": "作废",
     "reopen": "撤销办结/不予受理",
     "recount": "更正期限（补充节假日安排）",
+    "restore": "从备份恢复",
 }
 
 FIELD_LABELS = {

@@ -1,12 +1,15 @@
 """Case numbers: their form (XF2025-0001: prefix, year of receipt, sequence within that year),
 finding a case by its number, and choosing the number of a new case — one rule (`choose_number`)
 whether the numbers taken are asked of the database one registration at a time or held in
-memory for a bulk load (`NumberBook`).
+memory for a bulk load (`NumberBook`). Either way a year's numbering continues above the floor a
+restore recorded (`floors`), so a number issued after a backup is never given again.
 """
 
 from __future__ import annotations
 
+import json
 import re
+from collections.abc import Iterable
 from typing import Protocol
 
 from sqlalchemy import func
@@ -14,7 +17,7 @@ from sqlmodel import Session, col, select
 
 from .errors import InputError, NotAllowed, NotFoundError
 from .fields import CaseInput
-from .models import Case
+from .models import Case, Event
 
 NUMBER_RE = re.compile(r"^(?P<prefix>[A-Za-z]*)(?P<year>\d{4})-(?P<seq>\d+)$")
 
@@ -73,7 +76,8 @@ class LedgerNumbers:
 
     def top_seq(self, year: int) -> int:
         query = select(func.max(Case.seq)).where(col(Case.year) == year)
-        return self.session.exec(query).one() or 0
+        # a restore may have said where numbering continues (floors)
+        return max(self.session.exec(query).one() or 0, floor(self.session, year))
 
 
 class NumberBook:
@@ -90,6 +94,8 @@ class NumberBook:
         self.top: dict[int, int] = {}
         for number, year, seq in session.exec(select(Case.number, Case.year, Case.seq)):
             self._take(number, year, seq)
+        for year, seq in floors(session).items():  # set by a restore
+            self.top[year] = max(self.top.get(year, 0), seq)
 
     def _take(self, number: str, year: int, seq: int) -> None:
         self.numbers.add(number)
@@ -120,3 +126,47 @@ class NumberBook:
         if case is None:
             return find_case(session, number)
         return case
+
+
+# --- where numbering continues after a restore ------------------------------------------------
+# A ledger restored from a backup does not know the numbers handed out after the backup was
+# taken; reusing one would give two petitioners the same number. `xinfang restore` therefore
+# records, in its audit event, the next number of each year that must not be reused
+# ({"next_numbers": [null, ["XF2026-0060", …]]}). The floors live in the hash-chained log: no
+# table of their own, verified with the rest of the log, carried by every later backup.
+RESTORE_ACTION = "restore"
+NEXT_NUMBERS = "next_numbers"
+
+
+def parse_number(number: str) -> tuple[str, int, int] | None:
+    """XF2026-0060 → ("XF", 2026, 60); None when it does not have that form."""
+    match = NUMBER_RE.match(number.strip())
+    if not match:
+        return None
+    return match["prefix"], int(match["year"]), int(match["seq"])
+
+
+def floors(session: Session) -> dict[int, int]:
+    """{year: the highest sequence already spoken for} from every restore event."""
+    rows = session.exec(select(Event.changes).where(col(Event.action) == RESTORE_ACTION))
+    return floors_from(rows)
+
+
+def floor(session: Session, year: int) -> int:
+    return floors(session).get(year, 0)
+
+
+def floors_from(changes: Iterable[str]) -> dict[int, int]:
+    """The same from the `changes` JSON of restore events (however they were read)."""
+    result: dict[int, int] = {}
+    for text in changes:
+        try:
+            numbers = json.loads(text)[NEXT_NUMBERS][1]
+        except (ValueError, KeyError, IndexError, TypeError):
+            continue
+        for number in numbers if isinstance(numbers, list) else []:
+            parsed = parse_number(str(number))
+            if parsed:
+                _prefix, year, seq = parsed
+                result[year] = max(result.get(year, 0), seq - 1)
+    return result

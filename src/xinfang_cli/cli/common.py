@@ -17,6 +17,7 @@ import typer
 from rich.console import Console
 
 if TYPE_CHECKING:
+    from ..config import Location
     from ..ledger import Ledger
 
 
@@ -38,6 +39,7 @@ F = TypeVar("F", bound=Callable[..., Any])
 class Settings:
     db: str | None = None
     by: str | None = None
+    db_from_env: bool = False  # --db's value came from XINFANG_DB, not the command line
 
 
 def settings(ctx: typer.Context) -> Settings:
@@ -48,14 +50,53 @@ def settings(ctx: typer.Context) -> Settings:
 
 
 def actor(ctx: typer.Context) -> str:
+    """Who acts, for the audit log: the name given (--by / XINFANG_USER) and, when that is not
+    the account running the command, the account too — 李主任（clerk1）— so a shared ledger
+    always shows which account did what. Without a name: the login name, as it always was."""
+    from ..sharing import current_account
+
     # A blank --by / XINFANG_USER must not put an empty name in the audit log.
     name = (settings(ctx).by or "").strip() or (os.environ.get("XINFANG_USER") or "").strip()
+    account = current_account()
     if name:
-        return name
+        return name if name == account else f"{name}（{account}）"
     try:
         return getpass.getuser()
     except (KeyError, OSError):
-        return "unknown"
+        return account
+
+
+def location(ctx: typer.Context) -> "Location":
+    """Where the ledger is, and which setting said so (for doctor and the new-ledger notice)."""
+    from ..config import locate
+
+    s = settings(ctx)
+    return locate(None if s.db_from_env else s.db)
+
+
+# Ledgers the running command used; when it succeeds, one any account may read is warned about.
+_used: list[str] = []
+
+
+def _warn_exposed() -> None:
+    """Every command on a ledger any account may read says so (personal data), until fixed."""
+    from ..db import sqlite_path
+    from ..sharing import exposure
+
+    for url in dict.fromkeys(_used):
+        path = sqlite_path(url)
+        warning = exposure(path) if path is not None else None
+        if warning:
+            err.print(warning, markup=False)
+
+
+def ledger_url(ctx: typer.Context) -> str:
+    """The ledger's URL for commands that open it themselves (verify, backup, restore)."""
+    from ..db import url_of
+
+    url = url_of(location(ctx).value)
+    _used.append(url)
+    return url
 
 
 def today() -> date:
@@ -80,16 +121,34 @@ _created: "list[Ledger]" = []
 def open_ledger(ctx: typer.Context, *, write: bool) -> "Ledger":
     from ..ledger import open_ledger as _open
 
-    s = settings(ctx)
-    ledger = _open(s.db, actor=actor(ctx), create=write)
+    url = ledger_url(ctx)
+    ledger = _open(url, actor=actor(ctx), create=write)
     if ledger.created:
         _created.append(ledger)
+        _announce.append(location(ctx).describe_source())
     return ledger
+
+
+# What the new-ledger notice names: which setting chose the path of a ledger created just now.
+_announce: list[str] = []
+
+
+def _announce_created() -> None:
+    """A ledger made by any command but init is announced, so a forgotten --db is noticed."""
+    from ..db import describe
+
+    for ledger, source in zip(_created, _announce, strict=False):
+        err.print(
+            f"已新建账本 {describe(ledger.url)}（位置来自{source}）。"
+            "如果本应使用已有的账本，请检查 --db、XINFANG_DB 或配置文件（xinfang doctor 可查看）。",
+            markup=False,
+        )
 
 
 def _discard_created() -> None:
     from ..ledger import discard_if_unused
 
+    _announce.clear()
     while _created:
         discard_if_unused(_created.pop())
 
@@ -116,9 +175,14 @@ def guard(fn: F) -> F:
         from ..errors import XinfangError
 
         _created.clear()
+        _announce.clear()
+        _used.clear()
         try:
             result = fn(*args, **kwargs)
+            _announce_created()
+            _warn_exposed()
             _created.clear()
+            _announce.clear()
             return result
         except XinfangError as exc:
             _discard_created()
@@ -126,6 +190,7 @@ def guard(fn: F) -> F:
             raise typer.Exit(exc.exit_code) from None
         except (typer.Exit, typer.Abort):
             _created.clear()
+            _announce.clear()
             raise
         except BrokenPipeError:
             # `xinfang list --json | head`: the reader left; nothing more to say to anyone.
@@ -208,3 +273,17 @@ def read_text(path: Path) -> str:
         raise FileFormatError(f"文件 {path} 不是 UTF-8 编码的文本。") from None
     except OSError as exc:
         raise FileFormatError(f"无法读取文件 {path}：{exc.strerror}") from None
+
+
+def done_quietly(message: str, *, verbose: bool) -> None:
+    """A success line only a person at a terminal reads (or -v asks for): commands cron runs
+    (backup, verify) stay silent when all is well, so cron mails only when something is wrong."""
+    if verbose or _stderr_is_terminal():
+        done(message)
+
+
+def _stderr_is_terminal() -> bool:
+    try:
+        return sys.stderr.isatty()
+    except (AttributeError, ValueError):
+        return False

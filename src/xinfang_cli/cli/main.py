@@ -47,7 +47,8 @@ def main(
             "--db",
             envvar="XINFANG_DB",
             help="账本位置：文件路径（SQLite）或 SQLAlchemy 地址（如 postgresql+psycopg://…）。"
-            "默认 $XDG_DATA_HOME/xinfang/ledger.db。",
+            "未指定时依次取环境变量 XINFANG_DB、~/.config/xinfang/config.toml、"
+            "/etc/xinfang/config.toml 中的 db，最后是 $XDG_DATA_HOME/xinfang/ledger.db。",
             show_envvar=True,
         ),
     ] = None,
@@ -69,6 +70,8 @@ def main(
     s = settings(ctx)
     s.db = db
     s.by = by
+    source = ctx.get_parameter_source("db")
+    s.db_from_env = source is not None and source.name == "ENVIRONMENT"
 
 
 cases.register(app)

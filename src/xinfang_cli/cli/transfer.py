@@ -55,8 +55,6 @@ def import_file(
     if result.dry_run:
         done(f"校验通过：可导入 {result.imported} 件，跳过 {result.skipped} 件（未写入）。")
         return
-    if result.created:
-        done(f"已创建账本 {result.location}。")
     done(f"已导入 {result.imported} 件，跳过 {result.skipped} 件（编号已存在）。")
     if result.provisional:
         years = "、".join(f"{y} 年" for y in result.provisional_years)
