@@ -524,7 +524,9 @@ def test_export_csv_is_excel_friendly_and_masked(xf, tmp_path: Path) -> None:  #
     assert data.startswith(b"\xef\xbb\xbf")
     rows = list(csv.reader(io.StringIO(data.decode("utf-8-sig"))))
     assert rows[0][:3] == ["编号", "信访日期", "信访形式"]
-    assert rows[0][-6:] == ["事项分组", "状态", "受理期限", "办结期限", "超期", "期限暂定"]
+    assert rows[0][-7:] == [
+        "事项分组", "状态", "受理期限", "办结期限", "超期", "期限暂定", "个人信息清除日期"
+    ]  # fmt: skip
     text = data.decode("utf-8-sig")
     assert "138****5678" in text and "13812345678" not in text
     assert "110105********002X" in text

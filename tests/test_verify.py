@@ -212,7 +212,7 @@ def test_an_edited_event_with_a_recomputed_hash_breaks_the_chain(
     target = event_id(ledger_path, "XF2025-0003", "reject")
     con = sqlite3.connect(ledger_path)
     row = con.execute(
-        "SELECT prev_hash, case_number, at, on_date, actor, action, changes, reason "
+        "SELECT prev_hash, case_number, at, on_date, actor, action, changes, reason, salt "
         "FROM events WHERE id = ?",
         (target,),
     ).fetchone()
@@ -229,6 +229,7 @@ def test_an_edited_event_with_a_recomputed_hash_breaks_the_chain(
         changes=row[6],
         reason=row[7],
         hash="",
+        salt=row[8],  # the forger has the whole file: the salt too
     )
     tamper(
         ledger_path,

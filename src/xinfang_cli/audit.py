@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import secrets
 from datetime import UTC, date, datetime
 from typing import Any
 
@@ -31,6 +32,8 @@ def describe_value(
     是/否, 元, 天 — and personal data masked (the name only when `hide_name`)."""
     if value is None or value == "":
         return "（空）"
+    if is_purged(value):
+        return "（已清除）"
     if field == "phone":
         return mask_phone(str(value))
     if field == "id_number":
@@ -74,22 +77,52 @@ def _plain(value: Any) -> Any:
     return value
 
 
+# The petitioner's personal values: an event seals a salted digest of each, not the value, so a
+# retention purge can erase the value (keeping the digest) and the chain stays checkable.
+PERSONAL = ("name", "phone", "id_number", "unit")
+
+
+def is_purged(value: Any) -> bool:
+    """A personal value a purge erased: {"purged": digest}."""
+    return isinstance(value, dict) and set(value) == {"purged"}
+
+
+def digest(salt: str, field: str, value: Any) -> str:
+    """What an event seals for a personal value (its digest, or the one a purge kept)."""
+    if is_purged(value):
+        return str(value["purged"])
+    return hashlib.sha256(f"{salt}|{field}|{value}".encode()).hexdigest()
+
+
+def sealed_changes(changes: str, salt: str) -> str:
+    """An event's changes as sealed: personal values replaced by their salted digests."""
+    if not any(f'"{field}"' in changes for field in PERSONAL):
+        return changes
+    data = json.loads(changes)
+    for field in PERSONAL:
+        pair = data.get(field)
+        if isinstance(pair, list):
+            data[field] = [None if v is None else digest(salt, field, v) for v in pair]
+    return json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+
+
 def seal(event: Event) -> str:
-    """The hash of an event: its content and the hash of the one before it."""
-    payload = json.dumps(
-        [
-            event.prev_hash,
-            event.case_number,
-            event.at,
-            event.on_date.isoformat() if event.on_date else None,
-            event.actor,
-            event.action,
-            event.changes,
-            event.reason,
-        ],
-        ensure_ascii=False,
-        separators=(",", ":"),
-    )
+    """The hash of an event: its content and the hash of the one before it. An event with a salt
+    seals digests of its personal values (`sealed_changes`); one without seals them as written."""
+    salt = getattr(event, "salt", None)
+    content = [
+        event.prev_hash,
+        event.case_number,
+        event.at,
+        event.on_date.isoformat() if event.on_date else None,
+        event.actor,
+        event.action,
+        event.changes if salt is None else sealed_changes(event.changes, salt),
+        event.reason,
+    ]
+    if salt is not None:
+        content.append(salt)
+    payload = json.dumps(content, ensure_ascii=False, separators=(",", ":"))
     return hashlib.sha256(payload.encode("utf-8")).hexdigest()
 
 
@@ -134,6 +167,7 @@ class AuditLog:
             reason=reason,
             prev_hash=self._last_hash(),
             hash="",
+            salt=secrets.token_hex(8),
         )
         event.hash = seal(event)
         self._tip = event.hash

@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from .errors import FileFormatError, InputError
+from .text import unguard_cell
 
 # (key, Chinese header) in the order files are written.
 CASE_COLUMNS: tuple[tuple[str, str], ...] = (
@@ -64,6 +65,7 @@ DERIVED_COLUMNS: tuple[tuple[str, str], ...] = (
     ("due_on", "办结期限"),
     ("overdue", "超期"),
     ("deadline_provisional", "期限暂定"),
+    ("purged_on", "个人信息清除日期"),
 )
 FORMATS = (".csv", ".xlsx", ".json")
 HEADER_OF: dict[str, str] = dict(CASE_COLUMNS + DERIVED_COLUMNS)
@@ -127,11 +129,11 @@ def read_case_file(path: Path) -> CaseFile:
     data = _read_bytes(path)
     if kind == ".xlsx":
         table = _xlsx_table(data, path.name)
-        return _from_table(table, path.name)
+        return _from_table(table, path.name, guarded=False)
     text = decode(data, path.name)
     if kind == ".json":
         return _from_json(text, path.name)
-    return _from_table(_csv_table(text, path.name), path.name)
+    return _from_table(_csv_table(text, path.name), path.name, guarded=True)
 
 
 def _read_bytes(path: Path) -> bytes:
@@ -166,10 +168,16 @@ def decode(data: bytes, name: str) -> str:
 
 
 def _csv_table(text: str, name: str) -> list[list[str]]:
+    reader = csv.reader(io.StringIO(text, newline=""))
     try:
-        return list(csv.reader(io.StringIO(text, newline="")))
+        return list(reader)
     except csv.Error as exc:
-        raise FileFormatError(f"文件 {name} 不是有效的 CSV：{exc}") from None
+        if "field larger than field limit" in str(exc):
+            raise FileFormatError(
+                f"文件 {name} 第{reader.line_num}行有一个单元格超过 {csv.field_size_limit()} 个字符，"
+                "不像是台账内容（可能是文件损坏，或引号没有配对）。"
+            ) from None
+        raise FileFormatError(f"文件 {name} 第{reader.line_num}行不是有效的 CSV：{exc}。") from None
 
 
 def _xlsx_table(data: bytes, name: str) -> list[list[str]]:
@@ -236,7 +244,7 @@ def _map_header(names: list[str], file_name: str, *, what: str = "列") -> dict[
     if unknown:
         problems.append(
             f"未知的{what}：{'、'.join(unknown)}。可用的{what}：{_valid_columns()}"
-            "（也可写英文键，如 received_on；导出文件中的事项分组、状态、受理期限、办结期限、超期、期限暂定会被忽略）"
+            "（也可写英文键，如 received_on；导出文件中的事项分组、状态、受理期限、办结期限、超期、期限暂定、个人信息清除日期会被忽略）"
         )
     if duplicates:
         problems.append(f"重复的{what}（同一项出现两次）：{'；'.join(duplicates)}")
@@ -248,7 +256,9 @@ def _map_header(names: list[str], file_name: str, *, what: str = "列") -> dict[
     return mapping
 
 
-def _from_table(table: list[list[str]], name: str) -> CaseFile:
+def _from_table(table: list[list[str]], name: str, *, guarded: bool) -> CaseFile:
+    """Rows keyed by column key. `guarded`: a CSV, whose formula-looking text an export wrote
+    with a leading ' (`text.guard_cell`), taken off here; an XLSX keeps such text in text cells."""
     header_line = next((i for i, row in enumerate(table) if any(c.strip() for c in row)), None)
     if header_line is None:
         raise FileFormatError(
@@ -277,7 +287,7 @@ def _from_table(table: list[list[str]], name: str) -> CaseFile:
                 LineProblem(line, None, f"有 {len(cells)} 个单元格，多于表头的 {len(header)} 列。")
             )
         values = {
-            key: cells[index].strip()
+            key: unguard_cell(cells[index].strip()) if guarded else cells[index].strip()
             for index, key in mapping.items()
             if index < len(cells) and cells[index].strip() and key not in DERIVED_KEYS
         }

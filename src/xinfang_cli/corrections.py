@@ -160,7 +160,9 @@ def reassign(
     co = current_co if co_depts is None else _co_list(tax.department, co_depts, lead)
     new_leader = case.leader if leader is None else clean(leader)
     changed = lead != case.lead_dept or co != current_co or new_leader != case.leader
-    raise_first(check_reassign(case, reason=reason, on=on, today=today, changed=changed))
+    raise_first(
+        check_reassign(case, reason=reason, on=on, today=today, changed=changed, leader=leader)
+    )
     assert case.id is not None and case.lead_dept is not None
     changes = diff(case, lead_dept=lead, leader=new_leader)
     if lead != case.lead_dept:

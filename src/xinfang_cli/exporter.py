@@ -22,7 +22,7 @@ from .errors import FileFormatError
 from .ledger import Ledger
 from .records import CaseFilter, case_record, co_map, labelled, record_reveal, select_cases
 from .taxonomy import Taxonomy
-from .text import display_width
+from .text import display_width, guard_cell
 
 
 @dataclass
@@ -106,7 +106,7 @@ def _write_csv(path: Path, records: list[dict[str, Any]], tax: Taxonomy) -> None
             writer.writerow([header for _, header in _columns()])
             for record in records:
                 text = labelled(record, tax)
-                writer.writerow([text[key] for key, _ in _columns()])
+                writer.writerow([guard_cell(text[key]) for key, _ in _columns()])
     except OSError as exc:
         raise FileFormatError(f"无法写入 {path}：{exc.strerror}") from None
 
@@ -155,6 +155,8 @@ def _write_xlsx(path: Path, records: list[dict[str, Any]], tax: Taxonomy) -> Non
         sheet.append(values)
         for col, (key, _) in enumerate(columns, start=1):
             cell = sheet.cell(row=row_index, column=col)
+            if isinstance(cell.value, str):
+                cell.data_type = "s"  # text, even when it starts with = (never a formula)
             if key in XLSX_DATE_KEYS:
                 cell.number_format = "yyyy-mm-dd"
             elif key == "aid_yuan":

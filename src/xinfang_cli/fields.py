@@ -14,6 +14,7 @@ from .errors import InputError, XinfangError
 from .labels import FIELD_LABELS
 from .privacy import validate_id_number, validate_phone
 from .taxonomy import Taxonomy
+from .text import MULTILINE, control_problem
 
 
 def clean(value: str | None) -> str | None:
@@ -21,6 +22,14 @@ def clean(value: str | None) -> str | None:
         return None
     value = value.strip()
     return value or None
+
+
+def check_text(key: str, value: str | None) -> None:
+    """A text field typed by a person: no control characters (line breaks only where the field
+    has several lines). The error names the field."""
+    problem = control_problem(value, multiline=key in MULTILINE)
+    if problem:
+        raise InputError(f"{FIELD_LABELS.get(key, key)}{problem}")
 
 
 def parse_persons(text: str | int) -> int:
@@ -66,6 +75,9 @@ class CaseInput:
 
 def build_input(tax: Taxonomy, raw: dict[str, Any]) -> CaseInput:
     """Validate registration fields typed as text (keys or Chinese labels) into a CaseInput."""
+    for key in ("name", "unit", "summary", "content", "phone", "id_number", "repeat_of"):
+        if isinstance(raw.get(key), str):
+            check_text(key, raw[key])
     summary = clean(raw.get("summary"))
     if not summary:
         raise InputError("反映问题（--summary）不能为空。")
@@ -128,6 +140,7 @@ def read_field(tax: Taxonomy, key: str, text: str, *, today: date) -> Any:
     may be empty). Errors name the option the value came from: “--received：无法识别的日期…”."""
     value = text.strip()
     try:
+        check_text(key, value)
         if not value:
             if key in REQUIRED:
                 raise InputError(f"{FIELD_LABELS[key]}不能为空。")

@@ -54,6 +54,8 @@ ACTION_LABELS = {
     "reopen": "撤销办结/不予受理",
     "recount": "更正期限（补充节假日安排）",
     "restore": "从备份恢复",
+    "purge": "清除个人信息",
+    "link": "加注同一信访人标记",
 }
 
 FIELD_LABELS = {
@@ -102,6 +104,9 @@ FIELD_LABELS = {
     "rated_on": "评价日期",
     "provisional": "暂定期限",
     "voided_on": "作废日期",
+    "purged_on": "个人信息清除日期",
+    "petitioner_ref": "同一信访人标记",
+    "redacted_events": "无法再核对内容的旧操作日志",
     "void_reason": "作废理由",
     "reassigned_on": "改派日期",
     "reopened_on": "撤销日期",

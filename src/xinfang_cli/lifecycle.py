@@ -288,7 +288,7 @@ def assign(
 ) -> Changes:
     """受理: accept the case, name its lead department, start the handling clock."""
     tax = ledger.taxonomy
-    raise_first(check_assign(case, on=on, today=today))
+    raise_first(check_assign(case, on=on, today=today, leader=leader))
     if dept:
         lead = tax.department(dept)
     elif case.category and case.category in tax.categories:
@@ -327,7 +327,7 @@ def reject(
     today: date,
 ) -> Changes:
     """不予受理, with the reason and where the petitioner was referred."""
-    raise_first(check_reject(case, reason=reason, on=on, today=today))
+    raise_first(check_reject(case, reason=reason, on=on, today=today, referral=referral))
     changes = diff(case, **reject_values(reason=reason, referral=referral, on=on))
     touch(case, session, changes)
     log.record("reject", case_number=case.number, on_date=on, changes=changes, reason=clean(reason))
@@ -347,7 +347,7 @@ def extend(
     today: date,
 ) -> Changes:
     """延期: once, at most the case's limit, while handling and before the case is overdue."""
-    raise_first(check_extend(case, days=days, reason=reason, on=on, today=today))
+    raise_first(check_extend(case, days=days, reason=reason, on=on, today=today, approver=approver))
     assert case.handle_due is not None
     values = extend_values(
         case, days=days, reason=reason, approver=approver, on=on, calendar=ledger.calendar

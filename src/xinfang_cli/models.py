@@ -34,6 +34,7 @@ class Case(SQLModel, table=True):
         Index("ix_cases_repeat_of", "repeat_of"),
         Index("ix_cases_category", "category"),
         Index("ix_cases_provisional", "provisional"),
+        Index("ix_cases_petitioner_ref", "petitioner_ref"),
     )
 
     id: int | None = Field(default=None, primary_key=True)
@@ -88,6 +89,10 @@ class Case(SQLModel, table=True):
     # 作废 (entered by mistake): status "voided"; the case leaves every list, report and check
     voided_on: date | None = None
     void_reason: str | None = None
+    # retention (purge): the petitioner's name, phone, ID number and unit erased on this date;
+    # cases of one petitioner keep a random common mark, so repeat-petitioner figures stay
+    purged_on: date | None = None
+    petitioner_ref: str | None = Field(default=None, max_length=32)
     created_at: str = Field(max_length=32)
     updated_at: str = Field(max_length=32)
 
@@ -147,3 +152,7 @@ class Event(SQLModel, table=True):
     reason: str | None = None
     prev_hash: str = Field(max_length=64)
     hash: str = Field(max_length=64)
+    # Sealed with digests of personal values (salted), so a purge can erase the values and keep
+    # the chain checkable; None: an event sealed before (its values are sealed as they are).
+    salt: str | None = Field(default=None, max_length=32)
+    redacted: bool = False  # an unsalted event whose personal values a purge erased

@@ -286,7 +286,8 @@ def _frequent_petitioners(
     # A case can belong to a petitioner's group only if it shares some key with another case in
     # the window; which cases form one petitioner (and how many) is settled below, across keys.
     shared: list[ColumnElement[bool]] = []
-    for columns in ((C.phone,), (C.id_number,), (C.name, C.unit)):
+    # (a purge erases the personal keys but leaves a petitioner's cases one common mark)
+    for columns in ((C.phone,), (C.id_number,), (C.name, C.unit), (C.petitioner_ref,)):
         repeated = (
             select(*columns)
             .where(in_window, *[c.is_not(None) for c in columns], *[c != "" for c in columns])
@@ -305,6 +306,7 @@ def _frequent_petitioners(
                 C.id_number,
                 C.name,
                 C.unit,
+                C.petitioner_ref,
                 C.summary,
                 C.confidential,
             )
@@ -325,7 +327,12 @@ def _frequent_petitioners(
 
     first_with: dict[tuple[Any, ...], str] = {}
     for m in members:
-        for key in (("phone", m["phone"]), ("id", m["id_number"]), ("nu", m["name"], m["unit"])):
+        for key in (
+            ("phone", m["phone"]),
+            ("id", m["id_number"]),
+            ("nu", m["name"], m["unit"]),
+            ("ref", m["petitioner_ref"]),
+        ):
             if any(v in (None, "") for v in key[1:]):
                 continue
             if key in first_with:

@@ -137,6 +137,7 @@ def case_record(
         "overdue": is_overdue(case, as_of),
         # a deadline counted through a year without holiday data (only weekends skipped)
         "deadline_provisional": case.provisional is not None,
+        "purged_on": _iso(case.purged_on),
     }
     if repeats is not None:
         record["repeats"] = repeats

@@ -14,7 +14,7 @@ from typing import IO, Any
 
 from .errors import FileFormatError
 from .sheets import CHANGE, INT, MONEY, NUMERIC, PCT, SCORE, Cell, Document, cell_text
-from .text import display_width
+from .text import display_width, guard_cell
 
 
 def _csv_text(cell: Cell) -> str:
@@ -22,7 +22,8 @@ def _csv_text(cell: Cell) -> str:
         return ""
     if cell.kind == MONEY:
         return f"{Decimal(str(cell.value)):.2f}"
-    return cell_text(cell)
+    text = cell_text(cell)
+    return text if cell.kind in NUMERIC else guard_cell(text)
 
 
 # --- CSV ------------------------------------------------------------------------------------
@@ -149,3 +150,4 @@ def _put(target: Any, c: Cell) -> None:
         target.number_format = "0"
     else:
         target.value = str(v)
+        target.data_type = "s"  # text, even when it starts with = (never a formula)

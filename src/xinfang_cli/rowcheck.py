@@ -20,6 +20,7 @@ from .dates import parse_date
 from .errors import FileFormatError, InputError, XinfangError
 from .fields import CaseInput, parse_bool, parse_persons
 from .figures import parse_yuan
+from .labels import FIELD_LABELS
 from .privacy import validate_id_number, validate_phone
 from .rules import (
     Problem,
@@ -34,6 +35,7 @@ from .rules import (
     due,
 )
 from .taxonomy import Taxonomy
+from .text import MULTILINE, control_problem
 
 T = TypeVar("T")
 
@@ -107,7 +109,16 @@ class _Row:
 
     def fail(self, key: str | None, message: str) -> None:
         column = HEADER_OF.get(key) if key else None
-        self.problems.append(LineProblem(self.row.line, column, message))
+        problem = LineProblem(self.row.line, column, message)
+        if problem not in self.problems[-8:]:  # a rule may find what the cell check found
+            self.problems.append(problem)
+
+    def check_cells(self) -> None:
+        """No control characters in any cell (line breaks only in 具体内容 and 办理结果)."""
+        for key, value in self.row.values.items():
+            problem = control_problem(value, multiline=key in MULTILINE)
+            if problem:
+                self.fail(key, f"{FIELD_LABELS.get(key, HEADER_OF.get(key, key))}{problem}")
 
     def report(self, problems: list[Problem]) -> None:
         """The problems a rule found, each against the column of the field it is about."""
@@ -178,6 +189,7 @@ def check_rows(
 
     for source in case_file.rows:
         r = _Row(source, problems)
+        r.check_cells()
         number = r.text("number")
         if number is not None:
             upper = number.upper()

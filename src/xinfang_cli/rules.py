@@ -18,6 +18,7 @@ from typing import Protocol
 from . import deadlines
 from .errors import InputError, NotAllowed
 from .labels import FIELD_LABELS, STATUS_LABELS
+from .text import MULTILINE, control_problem
 
 
 @dataclass(frozen=True)
@@ -125,6 +126,14 @@ def _blank(text: str | None) -> bool:
     return text is None or not text.strip()
 
 
+def check_text(field: str, value: str | None, option: str | None = None) -> list[Problem]:
+    """A text a person typed: no control characters (line breaks only in 具体内容/办理结果)."""
+    problem = control_problem(value, multiline=field in MULTILINE)
+    if problem is None:
+        return []
+    return [Problem(field, f"{FIELD_LABELS.get(field, field)}{{option}}{problem}", option=option)]
+
+
 # --- the steps --------------------------------------------------------------------------------
 def check_register(*, received_on: date, today: date) -> list[Problem]:
     return check_date("received_on", received_on, today=today)
@@ -142,19 +151,23 @@ def check_repeat(*, original: str, original_received: date, received_on: date) -
     return []
 
 
-def check_assign(case: State, *, on: date, today: date) -> list[Problem]:
+def check_assign(case: State, *, on: date, today: date, leader: str | None = None) -> list[Problem]:
     """受理: only a registered case, dated on or after its receipt."""
     problems = _status(case, ("registered",), "受理交办")
-    return problems or check_date(
+    return problems or check_text("leader", leader, "--leader") + check_date(
         "accepted_on", on, today=today, after=case.received_on, after_field="received_on"
     )
 
 
-def check_reject(case: State, *, reason: str | None, on: date, today: date) -> list[Problem]:
+def check_reject(
+    case: State, *, reason: str | None, on: date, today: date, referral: str | None = None
+) -> list[Problem]:
     """不予受理: only a registered case, with a reason."""
     problems = _status(case, ("registered",), "作不予受理决定")
     if problems:
         return problems
+    problems += check_text("reject_reason", reason, "--reason")
+    problems += check_text("referral", referral, "--referral")
     if _blank(reason):
         problems.append(
             Problem("reject_reason", "不予受理必须写明理由{option}。", option="--reason")
@@ -171,6 +184,7 @@ def check_extend(
     reason: str | None,
     on: date,
     today: date,
+    approver: str | None = None,
 ) -> list[Problem]:
     """延期 (Art. 34): once, at most the case's limit, with a reason, while handling and before
     the case is overdue."""
@@ -197,6 +211,8 @@ def check_extend(
         problems.append(
             Problem("extend_reason", "延期必须写明理由{option}，并告知信访人。", option="--reason")
         )
+    problems += check_text("extend_reason", reason, "--reason")
+    problems += check_text("extend_approver", approver, "--approver")
     dated = check_date(
         "extended_on", on, today=today, after=case.accepted_on, after_field="accepted_on"
     )
@@ -242,7 +258,7 @@ def check_close(
         )
     if _blank(result):
         problems.append(Problem("result", "办结必须填写办理结果{option}。", option="--result"))
-    return problems
+    return problems + check_text("result", result, "--result")
 
 
 def check_rate(
@@ -270,6 +286,7 @@ def check_rate(
         ]
     if replace and case.rating is not None and _blank(reason):
         problems.append(Problem("rating", "更正评价必须写明原因{option}。", option="--reason"))
+    problems += check_text("reason", reason, "--reason")
     return problems + check_date(
         "rated_on", on, today=today, after=case.closed_on, after_field="closed_on"
     )
@@ -279,7 +296,7 @@ def check_rate(
 def _reason(field: str, reason: str | None, what: str) -> list[Problem]:
     if _blank(reason):
         return [Problem(field, f"{what}必须写明原因{{option}}。", option="--reason")]
-    return []
+    return check_text(field, reason, "--reason")
 
 
 def check_amend(
@@ -311,13 +328,19 @@ def check_amend(
 
 
 def check_reassign(
-    case: State, *, reason: str | None, on: date, today: date, changed: bool
+    case: State,
+    *,
+    reason: str | None,
+    on: date,
+    today: date,
+    changed: bool,
+    leader: str | None = None,
 ) -> list[Problem]:
     """改派: only while handling, with a reason, dated between the acceptance and today."""
     problems = _status(case, ("handling",), "改派")
     if problems:
         return problems
-    problems = _reason("reason", reason, "改派")
+    problems = _reason("reason", reason, "改派") + check_text("leader", leader, "--leader")
     problems += check_date(
         "reassigned_on", on, today=today, after=case.accepted_on, after_field="accepted_on"
     )

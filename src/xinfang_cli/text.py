@@ -5,6 +5,7 @@ their ASCII forms, and how many columns a text takes in a spreadsheet or a termi
 
 from __future__ import annotations
 
+import re
 import unicodedata
 
 # Full-width digits and the punctuation Chinese input methods produce.
@@ -35,3 +36,61 @@ def display_width(text: str) -> int:
 
 def _line_width(line: str) -> int:
     return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in line)
+
+
+# --- control characters ---------------------------------------------------------------------------
+# One-line fields (names, units, summaries, reasons…) take no control character at all; the
+# multi-line ones (具体内容, 办理结果) keep line breaks and tabs. An escape sequence in a name
+# would reach the clerk's terminal; a line break would split a one-line CSV or TSV cell.
+MULTILINE = frozenset({"content", "result"})
+_ONE_LINE_BAD = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+_MULTILINE_BAD = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029]")
+
+
+def control_characters(value: str, *, multiline: bool = False) -> list[str]:
+    """The control characters in `value` a field of its kind may not hold, as \\x1b etc."""
+    pattern = _MULTILINE_BAD if multiline else _ONE_LINE_BAD
+    found = dict.fromkeys(pattern.findall(value.replace("\r\n", "\n") if multiline else value))
+    return [f"\\x{ord(ch):02x}" if ord(ch) < 0x100 else f"\\u{ord(ch):04x}" for ch in found]
+
+
+def control_problem(value: str | None, *, multiline: bool = False) -> str | None:
+    """“含有控制字符（\\x1b）…” when `value` holds one, else None."""
+    if not value:
+        return None
+    shown = control_characters(value, multiline=multiline)
+    if not shown:
+        return None
+    return f"含有控制字符（{'、'.join(shown)}），不能保存：请删除后重试。"
+
+
+_SHOWN = {**{i: 0x2400 + i for i in range(0x20) if chr(i) not in "\n\t"}, 0x7F: 0x2421}
+_SHOWN.update({i: 0xFFFD for i in range(0x80, 0xA0)})
+
+
+def printable(text: str) -> str:
+    """Text safe to print on a terminal: control characters (but line breaks and tabs) shown as
+    their symbols (␛ for ESC), so a value from the ledger can never drive the terminal."""
+    return text.translate(_SHOWN)
+
+
+# --- text a spreadsheet would run -------------------------------------------------------------
+# A cell starting with = + - @ (or a tab or CR) is a formula to Excel and WPS: a name like
+# =HYPERLINK("http://…","点此") becomes a live link. Exports write such text with the usual
+# leading ' (OWASP's CSV-injection advice); `import` takes exactly that ' off again.
+_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def needs_guard(value: str) -> bool:
+    return value.startswith(_TRIGGERS) or (value.startswith("'") and needs_guard(value[1:]))
+
+
+def guard_cell(value: str) -> str:
+    """Text for a CSV cell a spreadsheet will not evaluate (a value that already starts with ' and
+    then a trigger gets one more ', so that `unguard_cell` gives back exactly the value)."""
+    return "'" + value if needs_guard(value) else value
+
+
+def unguard_cell(value: str) -> str:
+    """What `guard_cell` wrote, as it was."""
+    return value[1:] if value.startswith("'") and needs_guard(value[1:]) else value

@@ -31,7 +31,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.types import NullType
 from sqlmodel import col
 
-from .audit import GENESIS, describe_value, seal
+from .audit import GENESIS, describe_value, is_purged, seal
 from .db import describe, explain, open_engine
 from .errors import LedgerUnavailable
 from .labels import ACTION_LABELS, FIELD_LABELS
@@ -82,6 +82,7 @@ class VerifyReport:
     events: int = 0
     problems: list[Problem] = field(default_factory=list)
     problem_count: int = 0  # all problems found; `problems` keeps the first MAX_KEPT
+    redacted_events: int = 0  # events sealed with values a purge erased (content not checkable)
     complete: bool = False  # every check ran (a damaged file stops after the storage check)
 
     @property
@@ -192,6 +193,7 @@ class _Sealed(NamedTuple):
     action: str
     changes: str
     reason: str | None
+    salt: str | None
 
 
 class _StoredDate(str):
@@ -220,9 +222,13 @@ def check_chain(conn: Connection, report: VerifyReport) -> None:
         col(Event.action),
         col(Event.changes),
         col(Event.reason),
+        col(Event.salt),
+        col(Event.redacted),
     ).order_by(col(Event.id))
     previous_hash, previous_id = GENESIS, None
     broken_links = 0
+    redacted: dict[int, Any] = {}  # unsalted events a purge erased personal values from
+    attested: set[int] = set()  # … and those the purge events name
     for row in conn.execute(query.execution_options(yield_per=STREAM_BATCH)):
         report.events += 1
         on_date = row.on_date
@@ -237,7 +243,10 @@ def check_chain(conn: Connection, report: VerifyReport) -> None:
             row.action,
             row.changes,
             row.reason,
+            row.salt,
         )
+        if row.action == "purge":
+            attested.update(_redacted_ids(row.changes))
         if row.prev_hash != previous_hash:
             broken_links += 1
             if broken_links == 1:
@@ -256,7 +265,11 @@ def check_chain(conn: Connection, report: VerifyReport) -> None:
                 )
         # seal() reads attributes only; _Sealed carries exactly those, without building an ORM
         # object per event (a ledger's log runs to millions of events).
-        if seal(cast(Event, content)) != row.hash:
+        if row.redacted and row.salt is None:
+            # sealed with the values a purge has since erased: its link is checked, its content
+            # can no longer be (the purge event that erased them must name it: below)
+            redacted[row.id] = row
+        elif seal(cast(Event, content)) != row.hash:
             report.add(
                 Problem(
                     "seal",
@@ -269,6 +282,26 @@ def check_chain(conn: Connection, report: VerifyReport) -> None:
         previous_hash, previous_id = row.hash, row.id
     if broken_links > 1:
         report.add(Problem("chain", f"此后哈希链另有 {broken_links - 1} 处断开。"))
+    for event_id, row in redacted.items():
+        if event_id not in attested:
+            report.add(
+                Problem(
+                    "seal",
+                    f"{event_words(row.id, row.case_number, row.action, row.at)}标为“个人信息已清除”，"
+                    "但没有哪次清除记录了它：标记被改动过，其内容无法核对。",
+                    case=row.case_number,
+                    event=row.id,
+                )
+            )
+    report.redacted_events = len(redacted)
+
+
+def _redacted_ids(changes: str) -> list[int]:
+    try:
+        pair = json.loads(changes).get("redacted_events")
+        return [int(i) for i in pair[1]] if isinstance(pair, list) else []
+    except (ValueError, TypeError, AttributeError):
+        return []
 
 
 def event_words(event_id: int, number: str | None, action: str, at: str | None) -> str:
@@ -307,8 +340,11 @@ def _plain(value: Any) -> Any:
 
 
 def same(expected: Any, actual: Any) -> bool:
-    """Whether a stored value is what the events recorded (dates compared as ISO text)."""
-    if expected is EMPTY or expected is None:
+    """Whether a stored value is what the events recorded (dates compared as ISO text; a value a
+    purge erased from the events is gone from the case too)."""
+    if is_purged(expected) and is_purged(actual):
+        return True
+    if expected is EMPTY or expected is None or is_purged(expected):
         return actual is None or actual in (False, "")
     if expected == actual:
         return True

@@ -7,7 +7,7 @@ import functools
 import getpass
 import os
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 import typer
 from rich.console import Console
+from rich.segment import Segment
 
 if TYPE_CHECKING:
     from ..config import Location
@@ -22,6 +23,18 @@ if TYPE_CHECKING:
 
 
 class _Console(Console):
+    """Rich's console, printing what comes from the ledger as text only: a control character in
+    a stored value (an escape sequence in a name) is shown as its symbol (␛), never sent to the
+    terminal; and a closed pipe ends the output quietly."""
+
+    def _render_buffer(self, buffer: Iterable[Segment]) -> str:
+        from ..text import printable
+
+        return super()._render_buffer(
+            segment if segment.control else Segment(printable(segment.text), segment.style)
+            for segment in buffer
+        )
+
     def on_broken_pipe(self) -> None:
         """`xinfang history … | head`: the reader has what it wanted; end quietly, exit 0."""
         devnull = os.open(os.devnull, os.O_WRONLY)
@@ -30,7 +43,7 @@ class _Console(Console):
 
 
 out = _Console(highlight=False, soft_wrap=False)
-err = Console(stderr=True, highlight=False, soft_wrap=True)
+err = _Console(stderr=True, highlight=False, soft_wrap=True)
 
 F = TypeVar("F", bound=Callable[..., Any])
 

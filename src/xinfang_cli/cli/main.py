@@ -7,7 +7,18 @@ import typer
 from typer import rich_utils
 
 from .. import __version__
-from . import admin, cases, corrections, overdue, queries, reports, taxonomy, transfer, usage_zh
+from . import (
+    admin,
+    cases,
+    corrections,
+    overdue,
+    queries,
+    reports,
+    retention,
+    taxonomy,
+    transfer,
+    usage_zh,
+)
 from .common import settings
 
 # Typer's own headings, in the language of the rest of the interface.
@@ -81,6 +92,7 @@ overdue.register(app)
 reports.register(app)
 admin.register(app)
 taxonomy.register(app)
+retention.register(app)
 transfer.register(app)
 
 

@@ -153,9 +153,12 @@ def _print_lines(ledger: "Ledger", cases: "list[Case]", records: list[dict[str, 
 
     from ..labels import STATUS_LABELS
     from ..records import due_text
+    from ..text import printable
 
     def cell(value: str) -> str:
-        return " ".join(value.split())  # a tab or a line break inside a value would split it
+        # a tab or a line break inside a value would split it; a control character would reach
+        # the terminal
+        return printable(" ".join(value.split()))
 
     tax = ledger.taxonomy
     lines = ["\t".join(LINE_HEADERS)]
@@ -289,7 +292,10 @@ def _render_case(ledger: "Ledger", case: "Case", record: dict[str, Any], when: A
     row("状态", status)
     row("信访日期", text["received_on"])
     row("信访形式", text["channel"])
-    row("信访人", text["name"] or "匿名")
+    if case.purged_on:
+        row("信访人", f"（个人信息已于 {case.purged_on} 按保存期限清除）")
+    else:
+        row("信访人", text["name"] or "匿名")
     row("身份", text["identity"])
     row("单位", text["unit"])
     row("联系电话", text["phone"])
