@@ -184,6 +184,26 @@ _SQLITE_MESSAGES = (
     ("disk i/o error", "磁盘读写出错"),
     ("database or disk is full", "磁盘已满"),
     ("no such table", "账本结构不完整，可能已损坏"),
+    # PostgreSQL (psycopg)
+    ("password authentication failed", "数据库用户名或密码不正确"),
+    ("no password supplied", "数据库需要密码：请在地址中写明（用户:密码@主机）"),
+    ("role", "数据库中没有这个用户（role）"),
+    (
+        "permission denied for schema",
+        "该数据库用户没有建表的权限：请由数据库管理员运行一次 xinfang init，或授予权限",
+    ),
+    (
+        "permission denied",
+        "该数据库用户没有所需的权限：请联系数据库管理员（见 README“PostgreSQL”）",
+    ),
+    ('database "', "数据库不存在：请先由数据库管理员创建"),
+    ("connection refused", "无法连接数据库服务器：服务器未运行或地址、端口有误"),
+    ("no such file or directory", "无法连接数据库服务器：服务器未运行或地址有误"),
+    ("could not translate host name", "无法连接数据库服务器：主机名有误"),
+    ("timeout expired", "连接数据库服务器超时"),
+    ("server closed the connection", "数据库服务器中断了连接，本次操作未完成，请稍后重试"),
+    ("terminating connection", "数据库服务器中断了连接，本次操作未完成，请稍后重试"),
+    ("consuming input failed", "数据库服务器中断了连接，本次操作未完成，请稍后重试"),
 )
 
 
@@ -195,10 +215,17 @@ def explain(exc: SQLAlchemyError) -> str:
 
 
 def _explain_text(text: str) -> str:
-    lines = text.splitlines()
-    detail = lines[0] if lines else text
+    lines = [line.strip() for line in text.splitlines() if line.strip()]
+    # PostgreSQL puts the reason in a FATAL/ERROR line after the connection details
+    fatal = [line for line in lines if "FATAL:" in line or "ERROR:" in line]
+    detail = (fatal[-1] if fatal else lines[0]) if lines else text
+    lowered = text.lower()
     for needle, words in _SQLITE_MESSAGES:
-        if needle in detail.lower():
+        if needle == "role" and not ('role "' in lowered and "does not exist" in lowered):
+            continue
+        if needle == 'database "' and "does not exist" not in lowered:
+            continue
+        if needle in lowered:
             return f"{words}（{detail}）"
     return detail
 

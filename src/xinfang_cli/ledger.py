@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, func
+from sqlalchemy import Engine, func, text
 from sqlalchemy.exc import SQLAlchemyError
 from sqlmodel import Session, col, select
 
@@ -47,6 +47,11 @@ class Ledger:
         """One unit of work: everything in it, audit events included, commits or none of it."""
         with Session(self.engine.execution_options(**WRITE), expire_on_commit=False) as session:
             try:
+                if self.engine.dialect.name == "postgresql":
+                    # Writers queue up front, as SQLite's BEGIN IMMEDIATE makes them: the next case
+                    # number and the audit chain's tip are read by one writer at a time. (Plain
+                    # reads take no lock this conflicts with.)
+                    session.execute(text("LOCK TABLE events IN EXCLUSIVE MODE"))
                 yield session, AuditLog(session, self.actor)
                 session.commit()
             except XinfangError:

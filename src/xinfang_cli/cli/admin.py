@@ -31,6 +31,7 @@ def register(app: typer.Typer) -> None:
     app.command("backup", rich_help_panel=ADMIN_PANEL)(backup)
     app.command("restore", rich_help_panel=ADMIN_PANEL)(restore)
     app.command("doctor", rich_help_panel=ADMIN_PANEL)(doctor)
+    app.command("migrate-to", rich_help_panel=ADMIN_PANEL)(migrate_to)
 
 
 @guard
@@ -320,3 +321,38 @@ def doctor(ctx: typer.Context) -> None:
         problems = sum(1 for f in report.findings if not f.ok)
         err.print(f"发现 {problems} 个问题，修复办法见上。", markup=False)
         raise typer.Exit(1)
+
+
+@guard
+def migrate_to(
+    ctx: typer.Context,
+    url: Annotated[
+        str,
+        typer.Argument(
+            help="目标数据库地址，如 postgresql+psycopg://用户@主机/库（须是新建的空库）",
+            show_default=False,
+            metavar="地址",
+        ),
+    ],
+) -> None:
+    """把当前账本（通常是 SQLite 文件）整体搬到另一个数据库（如学校的 PostgreSQL）。
+
+    案件、协办单位、改派记录、分类体系各版本和全部操作日志原样复制（编号、时间、哈希都不变），
+    搬完后在目标上运行校验。目标库须为空：不要先对它运行 init。原账本不作任何改动。
+    """
+    from ..db import resolve_url
+    from ..moving import move
+    from ..verify import verify_ledger
+
+    result = move(settings(ctx).db, url)
+    report = verify_ledger(resolve_url(url))
+    counts = "、".join(f"{name} {n}" for name, n in result.rows.items())
+    if not report.ok:
+        done(
+            f"已复制到 {result.target}（{counts}），但校验发现 {report.problem_count} 个问题：请运行 xinfang --db {result.target} verify 查看。"
+        )
+        raise typer.Exit(1)
+    done(
+        f"已把 {result.source} 复制到 {result.target}（{counts}），校验通过：{report.cases} 件案件、"
+        f"{report.events} 条操作日志，哈希链完整。以后请用 --db 或 XINFANG_DB 指向新地址。"
+    )
