@@ -271,6 +271,7 @@ def test_annual_every_key(xf: Callable[..., Any], built: Path) -> None:
                 "score": 70.0,
             },
         ],
+        "activities": [],  # none recorded in this ledger (see test_activities.py)
         "complete": False,
         "collective_threshold": 5,
         "score_formula": data["score_formula"],

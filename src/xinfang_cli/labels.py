@@ -55,6 +55,8 @@ ACTION_LABELS = {
     "recount": "更正期限（补充节假日安排）",
     "restore": "从备份恢复",
     "purge": "清除个人信息",
+    "activity_add": "记录工作活动",
+    "activity_delete": "删除工作活动",
     "link": "加注同一信访人标记",
 }
 
@@ -105,6 +107,10 @@ FIELD_LABELS = {
     "provisional": "暂定期限",
     "voided_on": "作废日期",
     "purged_on": "个人信息清除日期",
+    "activity": "活动编号",
+    "activity_kind": "活动类别",
+    "people": "人次",
+    "note": "备注",
     "petitioner_ref": "同一信访人标记",
     "redacted_events": "无法再核对内容的旧操作日志",
     "void_reason": "作废理由",

@@ -121,6 +121,20 @@ class LeadChange(SQLModel, table=True):
     to_dept: str = Field(max_length=64)
 
 
+class Activity(SQLModel, table=True):
+    """The office's own work (校领导接待日, 联席会议, 专题培训…): a kind of the taxonomy, a date and,
+    where it applies, the number of people reached. Written and deleted with an audit event."""
+
+    __tablename__ = "activities"
+    __table_args__ = (Index("ix_activities_on_date", "on_date"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    kind: str = Field(max_length=32)
+    on_date: date
+    people: int | None = None
+    note: str | None = None
+
+
 class TaxonomyVersion(SQLModel, table=True):
     """Every taxonomy ever loaded, as its TOML text; the newest row is in force."""
 

@@ -21,6 +21,7 @@ from typing import Any
 
 from sqlalchemy import and_, case, exists, func, not_, select, true
 
+from .activities import year_totals
 from .aggregates import (
     CASES,
     UNCLASSIFIED,
@@ -155,6 +156,7 @@ def annual(ledger: Ledger, *, year: int, as_of: date) -> dict[str, Any]:
         channel_rows = conn.execute(channels).all()
         outcome_rows = conn.execute(outcomes).all()
         department_rows = conn.execute(departments).mappings().all()
+        activities = year_totals(conn, ledger, year=year, as_of=as_of)
 
     total = int(h["total"])
     closed = int(h["closed"])
@@ -277,6 +279,7 @@ def annual(ledger: Ledger, *, year: int, as_of: date) -> dict[str, Any]:
         "by_channel": by_channel,
         "by_outcome": by_outcome,
         "by_department": by_department,
+        "activities": activities,
         # beyond the contract: what a reader needs to read the figures right
         "complete": as_of >= date(year, 12, 31),
         "collective_threshold": tax.collective_threshold,

@@ -25,6 +25,23 @@ ENUM_KINDS: dict[str, str] = {
     "natures": "性质",
     "outcomes": "办理结果类型",
     "ratings": "满意度",
+    "activities": "工作活动",
+}
+
+# Enumerations a taxonomy written before they existed may lack: their defaults apply.
+ENUM_DEFAULTS: dict[str, dict[str, str]] = {
+    "activities": {
+        "reception_day": "校领导接待日",
+        "face_to_face": "院长书记面对面",
+        "class_survey": "学情调研",
+        "special_survey": "专项调研",
+        "joint_meeting": "联席会议",
+        "situation_meeting": "形势分析会",
+        "hazard_screening": "矛盾隐患排查",
+        "training": "专题培训",
+        "criticism": "通报批评",
+        "admonition": "约谈提醒",
+    },
 }
 
 # The case fields that hold a value of one of those enumerations, and which one.
@@ -34,6 +51,7 @@ FIELD_ENUMS: dict[str, str] = {
     "nature": "natures",
     "outcome": "outcomes",
     "rating": "ratings",
+    "activity_kind": "activities",
 }
 
 
@@ -285,7 +303,7 @@ def parse_taxonomy(source: str) -> Taxonomy:
 
     enums: dict[str, dict[str, str]] = {}
     for kind, word in ENUM_KINDS.items():
-        table = data.get(kind)
+        table = data.get(kind, ENUM_DEFAULTS.get(kind))
         if not isinstance(table, dict) or not table:
             problems.append(f"缺少 [{kind}]（{word}）")
             enums[kind] = {}

@@ -35,7 +35,7 @@ from .audit import GENESIS, describe_value, is_purged, seal
 from .db import describe, explain, open_engine
 from .errors import LedgerUnavailable
 from .labels import ACTION_LABELS, FIELD_LABELS
-from .models import Case, CoDepartment, Event, LeadChange, TaxonomyVersion
+from .models import Activity, Case, CoDepartment, Event, LeadChange, TaxonomyVersion
 from .taxonomy import Taxonomy, parse_taxonomy
 
 # Events that change no case: who looked at personal data, and reminders sent.
@@ -123,6 +123,7 @@ def verify_ledger(url: str) -> VerifyReport:
                 check_taxonomy(conn, report)
                 check_chain(conn, report)
                 check_cases(conn, report)
+                check_activities(conn, report)
                 report.complete = True
     except SQLAlchemyError as exc:
         if not report.ok:
@@ -533,6 +534,50 @@ def _compare(
                 field="co_depts",
             )
         )
+
+
+def check_activities(conn: Connection, report: VerifyReport) -> None:
+    """The office's activities are exactly those their events added and did not delete."""
+    expected: dict[int, tuple[Any, ...]] = {}
+    rows = conn.execute(
+        select(col(Event.action), col(Event.changes), _raw(col(Event.on_date)))
+        .where(col(Event.action).in_(("activity_add", "activity_delete")))
+        .order_by(col(Event.id))
+    )
+    for action, changes, on_date in rows:
+        try:
+            data = json.loads(changes)
+            if action == "activity_add":
+                expected[int(data["activity"][1])] = (
+                    data["activity_kind"][1],
+                    str(_plain(on_date)),
+                    data["people"][1],
+                    data["note"][1],
+                )
+            else:
+                expected.pop(int(data["activity"][0]), None)
+        except (ValueError, KeyError, IndexError, TypeError):
+            report.add(Problem("event", "一条工作活动的操作日志无法解析，无法核对活动记录。"))
+    stored = {
+        row.id: (row.kind, str(_plain(row.on_date)), row.people, row.note)
+        for row in conn.execute(
+            select(
+                col(Activity.id),
+                col(Activity.kind),
+                _raw(col(Activity.on_date)),
+                col(Activity.people),
+                col(Activity.note),
+            )
+        )
+    }
+    for activity_id in sorted(set(expected) | set(stored)):
+        if expected.get(activity_id) != stored.get(activity_id):
+            report.add(
+                Problem(
+                    "activity",
+                    f"工作活动 #{activity_id} 与操作日志不符（被增删或改动过）。",
+                )
+            )
 
 
 def _handovers(conn: Connection, case_ids: list[int]) -> dict[int, list[tuple[str, str, str]]]:

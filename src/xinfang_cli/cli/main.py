@@ -8,6 +8,7 @@ from typer import rich_utils
 
 from .. import __version__
 from . import (
+    activity,
     admin,
     cases,
     corrections,
@@ -93,6 +94,7 @@ reports.register(app)
 admin.register(app)
 taxonomy.register(app)
 retention.register(app)
+activity.register(app)
 transfer.register(app)
 
 
