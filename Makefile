@@ -11,7 +11,7 @@ PREFIX ?=
 BINDIR ?= /usr/local/bin
 EXTRAS ?=
 
-.PHONY: install install-prefix demo test lint bench clean sample-data
+.PHONY: install install-prefix demo test lint bench clean sample-data docs
 
 $(BIN)/python:
 	$(PY) -m venv $(VENV)
@@ -64,8 +64,8 @@ demo: $(STAMP)
 	@echo; echo "演示账本在 $(DEMO)/ledger.db；试试：XINFANG_DB=$(DEMO)/ledger.db $(BIN)/xinfang --help"
 
 lint: $(STAMP)
-	$(BIN)/ruff check src tests bench sample_data
-	$(BIN)/ruff format --check src tests bench sample_data
+	$(BIN)/ruff check src tests bench sample_data tools
+	$(BIN)/ruff format --check src tests bench sample_data tools
 	$(BIN)/mypy
 	$(BIN)/lint-imports
 
@@ -80,3 +80,7 @@ sample-data: $(STAMP)
 
 clean:
 	rm -rf $(DEMO) .pytest_cache .mypy_cache .ruff_cache .hypothesis
+
+# The command reference (docs/commands.md) written from the application itself; a test keeps it current.
+docs: install
+	$(BIN)/python tools/gen_reference.py
