@@ -143,7 +143,7 @@ def annual(ledger: Ledger, *, year: int, as_of: date) -> dict[str, Any]:
     )
     identities = select(C.identity, func.count().label("n")).where(cohort).group_by(C.identity)
     aid_query = (
-        select(C.number, C.category, C.name, C.confidential, C.aid_fen)
+        select(C.number, C.category, C.name, C.confidential, C.purged_on, C.aid_fen)
         .where(cohort, at.closed, C.aid_fen > 0)
         .order_by(C.aid_fen.desc(), C.number)
         .limit(LARGEST_AID)
@@ -314,7 +314,7 @@ def annual(ledger: Ledger, *, year: int, as_of: date) -> dict[str, Any]:
         {
             "number": row["number"],
             "category": tax.category_name(row["category"]) if row["category"] else UNCLASSIFIED,
-            "name": "（保密）" if row["confidential"] else mask_name(row["name"]) or "（匿名）",
+            "name": _petitioner(row["name"], row["confidential"], row["purged_on"]),
             "aid_yuan": yuan(int(row["aid_fen"])),
         }
         for row in aid_rows
@@ -370,6 +370,15 @@ def annual(ledger: Ledger, *, year: int, as_of: date) -> dict[str, Any]:
         "scorecard_min_cases": tax.scorecard_min_cases,
         "score_formula": SCORE_FORMULA,
     }
+
+
+def _petitioner(name: str | None, confidential: bool, purged_on: date | None) -> str:
+    """Who a listed case came from, as a report may say it: masked, never in full."""
+    if confidential:
+        return "（保密）"
+    if purged_on is not None:
+        return "（已清除）"
+    return mask_name(name) or "（匿名）"
 
 
 def _rates(conn: Connection, cohort: ColumnElement[bool], as_of: date) -> dict[str, int]:
