@@ -30,7 +30,6 @@ from .ledger import Ledger
 from .models import Case, Notice, Review
 from .numbering import find_case
 from .rules import (
-    NO_MORE,
     check_deliver,
     check_notice,
     check_review_decide,
@@ -223,19 +222,19 @@ def decide_review(
     return changes
 
 
-def reviews_of(ledger: Ledger, number: str) -> list[Review]:
+def final_review_decided(ledger: Ledger, number: str) -> tuple[str, date] | None:
+    """The case (this one, or the earlier one it repeats, up the chain) whose 复核 was decided,
+    and when: after it the same matter on the same facts is not accepted again."""
     with ledger.reading() as session:
-        case = find_case(session, number)
-        assert case.id is not None
-        return list(case_reviews(session, case.id))
-
-
-def final_review_decided(ledger: Ledger, number: str) -> date | None:
-    """The day the case's 复核 was decided (after which the same matter is not accepted again)."""
-    for review in reviews_of(ledger, number):
-        if review.level == "final_review" and review.decided_on is not None:
-            return review.decided_on
+        seen: set[str] = set()
+        case: Case | None = find_case(session, number)
+        while case is not None and case.number not in seen:
+            seen.add(case.number)
+            assert case.id is not None
+            for review in case_reviews(session, case.id):
+                if review.level == "final_review" and review.decided_on is not None:
+                    return case.number, review.decided_on
+            if not case.repeat_of:
+                return None
+            case = session.exec(select(Case).where(col(Case.number) == case.repeat_of)).first()
     return None
-
-
-__all__ = ["NO_MORE"]

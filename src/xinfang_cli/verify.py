@@ -599,8 +599,8 @@ LETTER_ACTIONS = ("notice", "deliver", "review_request", "review_decide")
 def check_letters(conn: Connection, report: VerifyReport) -> None:
     """A case's notices (generated, delivered) and reviews (requested, due, decided) are exactly
     what their events say: the events are replayed into the rows they should have made."""
-    notices: dict[tuple[str, str], list[Any]] = {}
-    reviews: dict[tuple[str, str], list[Any]] = {}
+    notices: dict[tuple[Any, Any], list[Any]] = {}
+    reviews: dict[tuple[Any, Any], list[Any]] = {}
     rows = conn.execute(
         select(col(Event.case_number), col(Event.action), col(Event.changes))
         .where(col(Event.action).in_(LETTER_ACTIONS))
