@@ -92,11 +92,23 @@ def open_ledger(
                 store_taxonomy(session, AuditLog(session, actor), taxonomy, action="init")
                 session.commit()
             else:
-                taxonomy = parse_taxonomy(row.source)
+                taxonomy = _stored_taxonomy(row.source, url)
     except SQLAlchemyError as exc:
         engine.dispose()
         raise LedgerUnavailable(f"无法读取账本 {describe(url)}：{explain(exc)}") from exc
     return Ledger(engine=engine, url=url, actor=actor, taxonomy=taxonomy, created=created)
+
+
+def _stored_taxonomy(source: str, url: str) -> Taxonomy:
+    """The taxonomy in force. It was checked when it was loaded, so one that no longer reads
+    means damage (a truncated file reads as zeros past its end), not a mistake in the file."""
+    try:
+        return parse_taxonomy(source)
+    except XinfangError as exc:
+        raise LedgerUnavailable(
+            f"账本 {describe(url)} 已损坏：其中保存的分类体系无法读取（{exc.message}）。"
+            "请运行 xinfang verify，或用备份恢复。"
+        ) from None
 
 
 def discard_if_unused(ledger: Ledger) -> bool:
