@@ -139,11 +139,9 @@ def deliver(
     )
     if row is None:
         row = Notice(case_id=case.id, kind=kind)
-    changes: Changes = {
-        "notice_kind": (None, kind),
-        "delivered_on": (row.delivered_on, on),
-        "method": (row.method, method),
-    }
+    changes: Changes = {"notice_kind": (None, kind), "delivered_on": (row.delivered_on, on)}
+    if row.method is not None or method is not None:
+        changes["method"] = (row.method, method)
     row.delivered_on, row.method = on, method
     session.add(row)
     log.record(
@@ -210,8 +208,9 @@ def decide_review(
         "review_level": (None, row.level),
         "decided_on": (None, on),
         "decision": (None, decision),
-        "review_result": (None, row.result),
     }
+    if row.result is not None:
+        changes["review_result"] = (None, row.result)
     log.record(
         "review_decide",
         case_number=case.number,

@@ -615,7 +615,7 @@ def check_letters(conn: Connection, report: VerifyReport) -> None:
                     row[0] = data["letter_date"]
             elif action == "deliver":
                 row = notices.setdefault((number, data["notice_kind"]), [None, None, None])
-                row[1], row[2] = data["delivered_on"], data["method"]
+                row[1], row[2] = data["delivered_on"], data.get("method")
             elif action == "review_request":
                 reviews[(number, data["review_level"])] = [
                     data["requested_on"],
@@ -626,7 +626,7 @@ def check_letters(conn: Connection, report: VerifyReport) -> None:
                 ]
             else:
                 review = reviews[(number, data["review_level"])]
-                review[2:] = [data["decided_on"], data["decision"], data["review_result"]]
+                review[2:] = [data["decided_on"], data["decision"], data.get("review_result")]
         except (ValueError, KeyError, IndexError, TypeError, AttributeError):
             report.add(
                 Problem("event", f"案件 {number} 的一条告知书或复查/复核操作日志无法解析。", number)
