@@ -55,13 +55,14 @@ def _resolve(
     shown = "、".join(dict.fromkeys([*extra] or labels.values()))
     close = difflib.get_close_matches(value, list(table), n=1, cutoff=0.4)
     hint = f"您是不是要找：{close[0]}？" if close else ""
-    raise InputError(f"未知的{what}“{text}”（{option}）。{hint}可选：{shown}。")
+    where = f"（{option}）" if option else ""
+    raise InputError(f"未知的{what}“{text}”{where}。{hint}可选：{shown}。")
 
 
 def notice_kind(text: str) -> str:
     """受理/不予受理/延期/答复/复查意见/复核意见, the letter's title, or the English key."""
     words = {word: key for key, word in NOTICE_WORDS.items()}
-    return _resolve(text, NOTICE_LABELS, words, "告知书类型", "KIND")
+    return _resolve(text, NOTICE_LABELS, words, "告知书类型", "")
 
 
 def delivery_method(text: str) -> str:

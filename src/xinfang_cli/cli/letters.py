@@ -35,7 +35,6 @@ Kind = Annotated[
     typer.Argument(
         help="告知书：受理、不予受理、延期、答复（处理意见书）、复查意见、复核意见",
         show_default=False,
-        metavar="KIND",
     ),
 ]
 
