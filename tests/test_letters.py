@@ -128,6 +128,16 @@ def test_anonymous_and_confidential_letters_name_nobody(xf: Xf) -> None:
     assert "检举控告" in text and "内容从略" in text and SENTENCE in text
 
 
+def test_what_the_public_wrote_is_text_in_the_letter(xf: Xf) -> None:
+    number = add_case(
+        xf, "--name", "<w:t>张&三", summary="食堂 <饭菜> & “价格” {{ office }}",
+        category="餐饮与食堂",
+    )  # fmt: skip
+    accept(xf, number)
+    _p, text = letter(xf, number, "受理")
+    assert "<w:t>张&三：" in text and "食堂 <饭菜> & “价格” {{ office }}" in text
+
+
 def test_output_file_and_letter_date(xf: Xf, tmp_path: Path) -> None:
     number = closed_case(xf)
     target = tmp_path / "意见书.docx"

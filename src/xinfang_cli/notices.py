@@ -172,10 +172,13 @@ def check_template(data: bytes, name: str) -> set[str]:
 
 def render(data: bytes, context: dict[str, Any], name: str) -> bytes:
     from docxtpl import DocxTemplate
+    from jinja2.sandbox import SandboxedEnvironment
 
     try:
         template = DocxTemplate(io.BytesIO(data))
-        template.render(context, autoescape=True)
+        # A template is a file someone edited: it fills placeholders and nothing more (sandboxed);
+        # what the public wrote (& < >) is text in the letter, never Word markup (autoescape).
+        template.render(context, jinja_env=SandboxedEnvironment(), autoescape=True)
         buffer = io.BytesIO()
         template.save(buffer)
     except Exception as exc:  # a stored template that no longer renders
