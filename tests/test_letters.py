@@ -530,3 +530,38 @@ def test_every_kind_of_letter_opens_in_libreoffice(xf: Xf, tmp_path: Path) -> No
             ["pdftotext", str(path), "-"], check=True, capture_output=True, text=True
         ).stdout.replace(" ", "")
         assert title in text and "XF2025-" in text and "信访办公室" in text, title
+
+
+def test_the_shipped_templates_are_what_the_build_script_writes() -> None:
+    """`make templates` was run after the wording last changed, and every placeholder is known."""
+    import runpy
+    from importlib import resources
+
+    from xinfang_cli.notices import check_template
+
+    tool = runpy.run_path(str(Path(__file__).parent.parent / "tools" / "build_notice_templates.py"))
+    for kind, (title, body) in tool["LETTERS"].items():
+        shipped = resources.files("xinfang_cli") / "templates" / f"{kind}.docx"
+        data = shipped.read_bytes()
+        check_template(data, shipped.name)
+        built = tool["build"](kind, title, body)
+        expected = [p.text for p in built.paragraphs]
+        assert [p.text for p in Document(str(shipped)).paragraphs] == expected, kind
+
+
+def test_verify_finds_a_changed_template(xf: Xf, ledger_path: Path, tmp_path: Path) -> None:
+    import sqlite3
+
+    ok(xf("init"))
+    ok(xf("template", "export", str(tmp_path / "t")))
+    doc = Document(str(tmp_path / "t" / "延期告知书.docx"))
+    doc.add_paragraph("（本单位）")
+    doc.save(str(tmp_path / "t" / "延期告知书.docx"))
+    ok(xf("template", "load", str(tmp_path / "t")))
+    assert ok(xf("verify")).exit_code == 0
+    con = sqlite3.connect(ledger_path)
+    con.execute("UPDATE notice_templates SET content = X'00'")
+    con.commit()
+    con.close()
+    r = xf("verify")
+    assert r.exit_code == 1 and "告知书模板第 1 版（延期告知书）的内容与其校验值不符" in r.stdout
