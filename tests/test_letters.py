@@ -565,3 +565,46 @@ def test_verify_finds_a_changed_template(xf: Xf, ledger_path: Path, tmp_path: Pa
     con.close()
     r = xf("verify")
     assert r.exit_code == 1 and "告知书模板第 1 版（延期告知书）的内容与其校验值不符" in r.stdout
+
+
+def test_the_review_window_is_30_days_after_its_start_whatever_the_dates() -> None:
+    """Pure rules: from a delivery on any day, days 1..30 after it are in, the 31st is out and
+    says the day the window closed; the request is due 30 days after it is made."""
+    from dataclasses import dataclass
+    from datetime import date, timedelta
+
+    from hypothesis import given
+    from hypothesis import strategies as st
+
+    from xinfang_cli.rules import check_review_request, review_due
+
+    @dataclass
+    class Closed:
+        number: str = "XF2025-0001"
+        status: str = "closed"
+        closed_on: date = date(2025, 1, 1)
+
+    @given(
+        closed=st.dates(date(2020, 1, 1), date(2030, 12, 31)),
+        after=st.integers(0, 60),
+        offset=st.integers(0, 40),
+    )
+    def check(closed: date, after: int, offset: int) -> None:
+        delivered = closed + timedelta(days=after)
+        on = delivered + timedelta(days=offset)
+        problems = check_review_request(
+            Closed(closed_on=closed),  # type: ignore[arg-type]
+            [],
+            {"reply": delivered},
+            on=on,
+            today=date(2031, 12, 31),
+        )
+        if offset <= 30:
+            assert problems == []
+        else:
+            [problem] = problems
+            last = delivered + timedelta(days=30)
+            assert problem.refusal and f"已于 {last} 届满" in problem.message
+        assert review_due(on) == on + timedelta(days=30)
+
+    check()
