@@ -11,7 +11,7 @@ PREFIX ?=
 BINDIR ?= /usr/local/bin
 EXTRAS ?=
 
-.PHONY: install install-prefix demo test lint bench clean sample-data docs
+.PHONY: install install-prefix demo test lint bench clean sample-data docs templates
 
 $(BIN)/python:
 	$(PY) -m venv $(VENV)
@@ -84,3 +84,8 @@ clean:
 # The command reference (docs/commands.md) written from the application itself; a test keeps it current.
 docs: install
 	$(BIN)/python tools/gen_reference.py
+
+# The default letter templates shipped in the package (src/xinfang_cli/templates/*.docx); commit
+# the files it writes after changing the wording in tools/build_notice_templates.py.
+templates: install
+	$(BIN)/python tools/build_notice_templates.py

@@ -58,7 +58,7 @@ def test_a_fresh_database_is_migrated_to_exactly_the_models(pg_url: str) -> None
         engine.dispose()
 
 
-def test_the_whole_life_of_a_case(xf: Xf, backend: str) -> None:
+def test_the_whole_life_of_a_case(xf: Xf, backend: str, tmp_path: Path) -> None:
     def run(*args: str) -> Run:
         return ok(xf(*args, db=backend))
 
@@ -72,6 +72,20 @@ def test_the_whole_life_of_a_case(xf: Xf, backend: str) -> None:
     run("close", "XF2025-0001", "--outcome", "解决到位", "--result", "已修", "--aid", "12.50",
         "--on", "2025-03-10")  # fmt: skip
     run("rate", "XF2025-0001", "满意", "--on", "2025-03-11")
+    # letters, delivery, 复查, and an office template (bytes in the ledger)
+    run("template", "export", str(tmp_path / "tpl"))
+    run("template", "load", str(tmp_path / "tpl"))
+    (tmp_path / "tpl" / "处理意见书.docx").write_bytes(
+        (tmp_path / "tpl" / "受理告知书.docx").read_bytes()
+    )
+    run("template", "load", str(tmp_path / "tpl"))
+    run("notice", "XF2025-0001", "答复", "-o", str(tmp_path / "a.docx"), "--on", "2025-03-11")
+    run("deliver", "XF2025-0001", "答复", "--on", "2025-03-12", "--method", "邮寄")
+    run("review", "request", "XF2025-0001", "--on", "2025-04-11")
+    run("review", "decide", "XF2025-0001", "--decision", "维持", "--on", "2025-04-20")
+    letters = json.loads(run("show", "XF2025-0001", "--json").stdout)
+    assert letters["notices"][0]["delivered_on"] == "2025-03-12"
+    assert letters["reviews"][0]["due_on"] == "2025-05-11"
     run("reject", "XF2025-0002", "--reason", "属仲裁范围", "--on", "2025-03-03")
     run("reopen", "XF2025-0002", "--reason", "复核", "--on", "2025-03-04")
     run("amend", "XF2025-0002", "--summary", "劳动合同纠纷", "--reason", "更正")

@@ -187,6 +187,7 @@ def test_annual_every_key(xf: Callable[..., Any], built: Path) -> None:
         "basically_satisfied": 1,
         "dissatisfied": 1,
         "satisfaction_pct": 66.7,
+        "rating_participation_pct": 37.5,  # 参评率: 3 of the 8 closed rated by as-of
         "aided": 2,
         "aid_total_yuan": 1300.25,
         "by_group": [
@@ -416,7 +417,7 @@ def test_a_repeat_in_a_later_year_makes_the_original_not_one_time(
 def test_an_empty_year_has_every_percentage_null(xf: Callable[..., Any], built: Path) -> None:
     data = report(xf, built, "annual", "--year", "2023", "--as-of", AS_OF)
     pcts = [k for k in data if k.endswith("_pct")]
-    assert len(pcts) == 6 and all(data[k] is None for k in pcts)
+    assert len(pcts) == 7 and all(data[k] is None for k in pcts)
     counts = [
         k
         for k, v in data.items()
@@ -447,6 +448,7 @@ def test_monthly_every_key(xf: Callable[..., Any], built: Path) -> None:
         "open_at_end": 15,  # 13 of 2025 and two of 2024
         "overdue": 6,  # 2024-0004, 2024-0005, 0005, 0006, 0014, 0015
         "due_soon": 3,  # 0008 (extension after as-of), 0019, 0022
+        "awaiting_followup": 7,  # closed a week or more before as-of and not rated by then
         "repeat": 1,
         "collective": 1,
         "bypass": 1,
@@ -616,6 +618,7 @@ def test_monthly_every_key(xf: Callable[..., Any], built: Path) -> None:
         "period_end": AS_OF,
         "complete": False,
         "warn_days": 7,
+        "followup_days": 7,
         "collective_threshold": 5,
     }
 

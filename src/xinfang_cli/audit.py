@@ -17,12 +17,30 @@ from sqlalchemy import text
 from sqlmodel import Session, col, select
 
 from .figures import format_yuan
-from .labels import DAY_MODE_LABELS, FIELD_LABELS, REMINDER_LABELS, STATUS_LABELS
+from .labels import (
+    DAY_MODE_LABELS,
+    DECISION_LABELS,
+    FIELD_LABELS,
+    METHOD_LABELS,
+    NOTICE_LABELS,
+    REMINDER_LABELS,
+    REVIEW_LEVEL_LABELS,
+    STATUS_LABELS,
+)
 from .models import Event
 from .privacy import mask_id_number, mask_name, mask_phone
 from .taxonomy import FIELD_ENUMS, Taxonomy
 
 GENESIS = "0" * 64
+
+# The letter events' fields whose values are keys, and the words people read for them.
+LETTER_WORDS = {
+    "notice_kind": NOTICE_LABELS,
+    "template_kind": NOTICE_LABELS,
+    "method": METHOD_LABELS,
+    "review_level": REVIEW_LEVEL_LABELS,
+    "decision": DECISION_LABELS,
+}
 
 
 def describe_value(
@@ -57,6 +75,8 @@ def describe_value(
         return f"{names}暂定（{'、'.join(years)}年无节假日数据）"
     if field == "kind":  # a 督办提醒 (overdue --new) event
         return REMINDER_LABELS.get(str(value), str(value))
+    if field in LETTER_WORDS:
+        return LETTER_WORDS[field].get(str(value), str(value))
     if taxonomy is not None and isinstance(value, str):
         if field in FIELD_ENUMS:
             return taxonomy.label(FIELD_ENUMS[field], value)

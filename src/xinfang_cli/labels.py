@@ -62,6 +62,11 @@ ACTION_LABELS = {
     "activity_add": "记录工作活动",
     "activity_delete": "删除工作活动",
     "link": "加注同一信访人标记",
+    "notice": "生成告知书",
+    "deliver": "送达",
+    "review_request": "申请复查/复核",
+    "review_decide": "复查/复核决定",
+    "template_load": "载入告知书模板",
 }
 
 FIELD_LABELS = {
@@ -124,7 +129,50 @@ FIELD_LABELS = {
     "kind": "提醒类型",
     "due": "期限",
     "as_of": "检查日期",
+    "notice_kind": "告知书",
+    "letter_date": "落款日期",
+    "delivered_on": "送达日期",
+    "method": "送达方式",
+    "review_level": "复查/复核",
+    "requested_on": "申请日期",
+    "review_due": "答复期限",
+    "decided_on": "决定日期",
+    "decision": "决定",
+    "review_result": "复查/复核结果",
+    "template_kind": "模板",
+    "template_sha256": "模板校验值",
 }
+
+# Letters to the petitioner (Arts. 23, 33–36): kind key → the letter's title. `notice KIND`
+# takes the key, the short word (受理, 答复, 复查意见…) or the title.
+NOTICE_LABELS = {
+    "accept": "受理告知书",
+    "reject": "不予受理告知书",
+    "extend": "延期告知书",
+    "reply": "处理意见书",
+    "review_answer": "复查意见书",
+    "final_review_answer": "复核意见书",
+}
+NOTICE_WORDS = {
+    "accept": "受理",
+    "reject": "不予受理",
+    "extend": "延期",
+    "reply": "答复",
+    "review_answer": "复查意见",
+    "final_review_answer": "复核意见",
+}
+# How a letter reached the petitioner (送达).
+METHOD_LABELS = {
+    "in_person": "当面",
+    "post": "邮寄",
+    "sms": "短信",
+    "email": "电子邮件",
+    "platform": "平台",
+}
+REVIEW_LEVEL_LABELS = {"review": "复查", "final_review": "复核"}
+DECISION_LABELS = {"upheld": "维持", "revoked": "撤销", "changed": "变更"}
+REVIEW_OVERDUE = "review_overdue"
+FINAL_REVIEW_OVERDUE = "final_review_overdue"
 
 # The morning check's reminders (overdue --new records them as events).
 ACCEPT_OVERDUE = "accept_overdue"
@@ -134,8 +182,10 @@ REMINDER_LABELS = {
     ACCEPT_OVERDUE: "受理超期",
     HANDLE_OVERDUE: "办结超期",
     DUE_SOON: "临期",
+    REVIEW_OVERDUE: "复查超期",
+    FINAL_REVIEW_OVERDUE: "复核超期",
 }
-STAGE_LABELS = {"accept": "受理", "handle": "办结"}
+STAGE_LABELS = {"accept": "受理", "handle": "办结", "review": "复查", "final_review": "复核"}
 
 LEVELS = ("red", "orange", "yellow")
 LEVEL_LABELS = {"red": "红色", "orange": "橙色", "yellow": "黄色"}

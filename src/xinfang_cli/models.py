@@ -135,6 +135,55 @@ class Activity(SQLModel, table=True):
     note: str | None = None
 
 
+class Notice(SQLModel, table=True):
+    """A letter to the petitioner (受理告知书, 处理意见书, 复查意见书…): first generated on, and
+    delivered (送达) on and how. One row per case and kind; every generation is an audit event."""
+
+    __tablename__ = "notices"
+    __table_args__ = (UniqueConstraint("case_id", "kind", name="uq_notices_case_kind"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    case_id: int = Field(foreign_key="cases.id")
+    kind: str = Field(max_length=32)
+    generated_on: date | None = None
+    delivered_on: date | None = None
+    method: str | None = Field(default=None, max_length=32)
+
+
+class Review(SQLModel, table=True):
+    """A petitioner's request for 复查 (level review) or 复核 (level final_review) of a closed
+    case, due 30 days after the request, and its decision (维持/撤销/变更)."""
+
+    __tablename__ = "reviews"
+    __table_args__ = (
+        UniqueConstraint("case_id", "level", name="uq_reviews_case_level"),
+        Index("ix_reviews_decided_on_due_on", "decided_on", "due_on"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    case_id: int = Field(foreign_key="cases.id")
+    level: str = Field(max_length=16)
+    requested_on: date
+    due_on: date
+    decided_on: date | None = None
+    decision: str | None = Field(default=None, max_length=16)
+    result: str | None = None
+
+
+class NoticeTemplate(SQLModel, table=True):
+    """A letter template the office loaded (.docx with placeholders); the newest of a kind is in
+    force, the package's own default otherwise."""
+
+    __tablename__ = "notice_templates"
+
+    id: int | None = Field(default=None, primary_key=True)
+    kind: str = Field(max_length=32)
+    loaded_at: str = Field(max_length=32)
+    actor: str = Field(max_length=64)
+    content: bytes
+    sha256: str = Field(max_length=64)
+
+
 class TaxonomyVersion(SQLModel, table=True):
     """Every taxonomy ever loaded, as its TOML text; the newest row is in force."""
 

@@ -88,6 +88,10 @@ def monthly(ledger: Ledger, *, year: int, month: int, as_of: date) -> dict[str, 
         count_if(and_(in_month, at.accepted)).label("accepted"),
     ).where(or_(in_month, in_prev, in_last_year))
     closed = select(func.count()).where(C.closed_on >= window.start, C.closed_on <= end, LIVE)
+    # 回访: closed cases still unrated `followup_days` after closing, at the month's end
+    followup = select(func.count()).where(
+        C.closed_on <= end, at.awaiting_followup(tax.followup_days)
+    )
     backlog = select(
         count_if(at.open).label("open_at_end"),
         count_if(at.overdue).label("overdue"),
@@ -151,6 +155,7 @@ def monthly(ledger: Ledger, *, year: int, month: int, as_of: date) -> dict[str, 
     with connect(ledger) as conn:
         r = {k: int(v) for k, v in conn.execute(received).mappings().one().items()}
         closed_count = int(conn.execute(closed).scalar_one())
+        awaiting_followup = int(conn.execute(followup).scalar_one())
         back = {k: int(v) for k, v in conn.execute(backlog).mappings().one().items()}
         category_rows = conn.execute(categories).all()
         department_rows = conn.execute(departments).mappings().all()
@@ -277,6 +282,7 @@ def monthly(ledger: Ledger, *, year: int, month: int, as_of: date) -> dict[str, 
         "open_at_end": back["open_at_end"],
         "overdue": back["overdue"],
         "due_soon": back["due_soon"],
+        "awaiting_followup": awaiting_followup,
         "repeat": r["repeat"],
         "collective": r["collective"],
         "bypass": r["bypass"],
@@ -291,6 +297,7 @@ def monthly(ledger: Ledger, *, year: int, month: int, as_of: date) -> dict[str, 
         "period_end": end.isoformat(),
         "complete": as_of >= month_end(year, month),
         "warn_days": tax.warn_days,
+        "followup_days": tax.followup_days,
         "collective_threshold": tax.collective_threshold,
     }
 

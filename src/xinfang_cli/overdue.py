@@ -32,19 +32,26 @@ from .errors import InputError
 from .labels import (
     ACCEPT_OVERDUE,
     DUE_SOON,
+    FINAL_REVIEW_OVERDUE,
     HANDLE_OVERDUE,
     PENDING_GROUP,
     REMINDER_LABELS,
+    REVIEW_OVERDUE,
     STAGE_LABELS,
 )
 from .ledger import Ledger
-from .models import Case, Event
+from .models import Case, Event, Review
 from .standing import standing
 from .steps import provisional_years, read_marks
 
 # Registered cases have no lead department yet: the petition office itself owes the decision.
 PENDING_ALIASES = (PENDING_GROUP, "信访办(待受理)", "待受理", "信访办")
 UNASSIGNED_GROUP = "（未指定主办单位）"
+# 复查/复核 are answered by the office too: their reminders are grouped with it.
+REVIEW_GROUP = "信访办（复查复核）"
+REVIEW_ALIASES = (REVIEW_GROUP, "信访办(复查复核)", "复查复核", "复查", "复核")
+REVIEW_STAGES = ("review", "final_review")
+REVIEW_KINDS = {"review": REVIEW_OVERDUE, "final_review": FINAL_REVIEW_OVERDUE}
 
 REMIND_ACTION = "remind"
 
@@ -58,8 +65,10 @@ class Reminder:
 
     number: str
     as_of: date
-    kind: str  # accept_overdue | handle_overdue | due_soon
-    stage: str  # accept (the acceptance decision) | handle (closing the case)
+    kind: str  # accept_overdue | handle_overdue | review_overdue | final_review_overdue | due_soon
+    stage: (
+        str  # accept (the acceptance decision) | handle (closing the case) | review | final_review
+    )
     due: date
     days_overdue: int  # calendar days past the due day; 0 for due_soon
     days_left: int  # days (working days in working mode) to the due day; < 0 once overdue
@@ -82,6 +91,8 @@ class Reminder:
         """The part of the list this case is forwarded with."""
         if self.stage == "accept":
             return PENDING_GROUP
+        if self.stage in REVIEW_STAGES:
+            return REVIEW_GROUP
         return self.lead_dept or UNASSIGNED_GROUP
 
     @property
@@ -126,7 +137,7 @@ class OverdueReport:
         return not self.overdue and not self.due_soon
 
     def by_department(self) -> list[DepartmentPart]:
-        """Departments with most overdue cases first; the petition office's own part included."""
+        """Departments with most overdue cases first; the petition office's own parts included."""
         parts: dict[str, DepartmentPart] = {}
         for item in self.overdue + self.due_soon:
             part = parts.setdefault(item.department, DepartmentPart(item.department, [], []))
@@ -218,6 +229,8 @@ def resolve_department(ledger: Ledger, text: str) -> str:
     value = text.strip()
     if value in PENDING_ALIASES and value not in ledger.taxonomy.departments:
         return PENDING_GROUP
+    if value in REVIEW_ALIASES and value not in ledger.taxonomy.departments:
+        return REVIEW_GROUP
     return ledger.taxonomy.department(value)
 
 
@@ -287,6 +300,67 @@ def open_on(session: Session, as_of: date) -> list[OpenCase]:
     return [OpenCase(**row._mapping) for row in session.connection().execute(query)]
 
 
+def pending_reviews(
+    ledger: Ledger, session: Session, *, as_of: date, warn_days: int, horizon: date
+) -> list[Reminder]:
+    """复查/复核 requests not decided by `as_of` whose 30-day answer is overdue or due within the
+    window (calendar days, as the regulation counts them)."""
+    columns = (
+        "number",
+        "received_on",
+        "lead_dept",
+        "leader",
+        "summary",
+        "confidential",
+        "category",
+    )
+    query = (
+        sa_select(
+            col(Review.level),
+            col(Review.requested_on),
+            col(Review.due_on),
+            *(getattr(Case, name) for name in columns),
+        )
+        .join(Case, col(Case.id) == col(Review.case_id))
+        .where(
+            col(Review.due_on) <= horizon,
+            col(Review.requested_on) <= as_of,
+            or_(col(Review.decided_on).is_(None), col(Review.decided_on) > as_of),
+            col(Case.status) != "voided",
+        )
+    )
+    found = []
+    for row in session.connection().execute(query):
+        if deadlines.is_overdue(row.due_on, as_of):
+            kind = REVIEW_KINDS.get(row.level, REVIEW_OVERDUE)
+        elif deadlines.in_warning_window(
+            row.due_on, as_of, warn_days, mode="calendar", calendar=ledger.calendar
+        ):
+            kind = DUE_SOON
+        else:
+            continue
+        found.append(
+            Reminder(
+                number=row.number,
+                as_of=as_of,
+                kind=kind,
+                stage=row.level,
+                due=row.due_on,
+                days_overdue=deadlines.days_overdue(row.due_on, as_of),
+                days_left=(row.due_on - as_of).days,
+                day_mode="calendar",
+                status="closed",
+                received_on=row.received_on,
+                lead_dept=row.lead_dept,
+                leader=row.leader,
+                summary=row.summary,
+                confidential=row.confidential,
+                category=row.category,
+            )
+        )
+    return found
+
+
 def classify_case(
     ledger: Ledger, case: OpenCase | Case, *, as_of: date, warn_days: int
 ) -> Reminder | None:
@@ -342,8 +416,15 @@ def collect(
         if look_back
         else open_near_due(session, window_end(ledger, as_of, warn_days))
     )
-    for case in cases:
-        item = classify_case(ledger, case, as_of=as_of, warn_days=warn_days)
+    items = [classify_case(ledger, case, as_of=as_of, warn_days=warn_days) for case in cases]
+    items += pending_reviews(
+        ledger,
+        session,
+        as_of=as_of,
+        warn_days=warn_days,
+        horizon=window_end(ledger, as_of, warn_days),
+    )
+    for item in items:
         if item is None:
             continue
         # The department filter runs here, not in SQL, so the query (and its plan) never changes.

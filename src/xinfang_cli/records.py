@@ -17,6 +17,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, and_, false, func, or_
 from sqlmodel import Session, col, select
 
+from .correspondence import letters_of
 from .errors import InputError, XinfangError
 from .figures import format_yuan
 from .labels import STATUS_ALIASES, STATUS_CHOICES, STATUS_LABELS
@@ -297,9 +298,12 @@ def show_record(
         case = find_case(session, number)
         co = co_departments(session, case)
         later = repeats_of(session, [case.number]).get(case.number, [])
+        letters = letters_of(session, case.id)
     if reveal:
         record_reveal(ledger, [case.number], reason="show --reveal 查看个人信息")
-    return case, case_record(case, co, as_of=as_of, reveal=reveal, repeats=later)
+    record = case_record(case, co, as_of=as_of, reveal=reveal, repeats=later)
+    record.update(letters)
+    return case, record
 
 
 def select_cases(session: Session, ledger: Ledger, flt: CaseFilter) -> list[Case]:

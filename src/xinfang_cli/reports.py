@@ -352,6 +352,8 @@ def annual(ledger: Ledger, *, year: int, as_of: date) -> dict[str, Any]:
         "satisfaction_pct": pct(
             counts["satisfied"] + counts["basically_satisfied"], counts["rated"]
         ),
+        # 参评率: the share of closed cases the petitioner rated (assessed beside 满意率)
+        "rating_participation_pct": pct(counts["rated"], closed),
         "aided": counts["aided"],
         "aid_total_yuan": yuan(counts["aid_fen"]),
         "by_group": by_group,

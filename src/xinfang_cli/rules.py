@@ -12,12 +12,12 @@ being planned from a file are checked alike. Pure: no database, no clock (`today
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from typing import Protocol
 
 from . import deadlines
 from .errors import InputError, NotAllowed
-from .labels import FIELD_LABELS, STATUS_LABELS
+from .labels import FIELD_LABELS, NOTICE_LABELS, REVIEW_LEVEL_LABELS, STATUS_LABELS
 from .text import MULTILINE, control_problem
 
 
@@ -380,4 +380,235 @@ def check_reopen(
     field = "closed_on" if case.status == "closed" else "rejected_on"
     return _reason("reason", reason, "撤销") + check_date(
         "reopened_on", on, today=today, after=undone, after_field=field
+    )
+
+
+# --- letters and reviews (Arts. 23, 33–36) ----------------------------------------------------
+REVIEW_DAYS = 30  # to ask for 复查/复核, and to answer it: calendar days, start day not counted
+REVIEW_LEVELS = ("review", "final_review")
+# Which letter answers which review level.
+ANSWER_NOTICE = {"review": "review_answer", "final_review": "final_review_answer"}
+NO_MORE = "复核后同一事实和理由不再受理"
+
+
+class ReviewState(Protocol):
+    """A review (复查/复核) as the rules read it."""
+
+    @property
+    def level(self) -> str: ...
+    @property
+    def requested_on(self) -> date: ...
+    @property
+    def due_on(self) -> date: ...
+    @property
+    def decided_on(self) -> date | None: ...
+
+
+def review_due(requested_on: date) -> date:
+    """A review is answered within 30 days of its request (start day not counted)."""
+    return requested_on + timedelta(days=REVIEW_DAYS)
+
+
+def letter_basis(
+    case: State, kind: str, reviews: list[ReviewState]
+) -> tuple[date | None, str | None, list[Problem]]:
+    """The step a letter reports — (its date, the field naming it, or the refusal): a 受理告知书
+    exists from acceptance, a 处理意见书 from closing, a 复查意见书 from the 复查 decision…"""
+    number = case.number
+    decided = {r.level: r.decided_on for r in reviews if r.decided_on is not None}
+    title = NOTICE_LABELS[kind]
+    if case.status == "voided":
+        return (
+            None,
+            None,
+            [Problem("status", f"案件 {number} 已作废，不能生成{title}。", refusal=True)],
+        )
+    if kind == "accept":
+        if case.accepted_on is None:
+            return (
+                None,
+                None,
+                _no_letter(case, title, "尚未受理", f"请先用 xinfang assign {number} 受理交办。"),
+            )
+        return case.accepted_on, "accepted_on", []
+    if kind == "reject":
+        rejected_on = getattr(case, "rejected_on", None)
+        if case.status != "not_accepted" or rejected_on is None:
+            return (
+                None,
+                None,
+                _no_letter(
+                    case, title, "不是“不予受理”", f"请先用 xinfang reject {number} 作出决定。"
+                ),
+            )
+        return rejected_on, "rejected_on", []
+    if kind == "extend":
+        if case.extended_on is None:
+            return (
+                None,
+                None,
+                _no_letter(case, title, "没有延期", f"请先用 xinfang extend {number} 延期。"),
+            )
+        return case.extended_on, "extended_on", []
+    if kind == "reply":
+        if case.status != "closed" or case.closed_on is None:
+            return (
+                None,
+                None,
+                _no_letter(case, title, "尚未办结", f"请先用 xinfang close {number} 办结。"),
+            )
+        return case.closed_on, "closed_on", []
+    level = "review" if kind == "review_answer" else "final_review"
+    on = decided.get(level)
+    if on is None:
+        word = REVIEW_LEVEL_LABELS[level]
+        return (
+            None,
+            None,
+            _no_letter(
+                case,
+                title,
+                f"没有已作出决定的{word}",
+                f"请先用 xinfang review decide {number} 记录{word}决定。",
+            ),
+        )
+    return on, "decided_on", []
+
+
+def _no_letter(case: State, title: str, why: str, hint: str) -> list[Problem]:
+    return [Problem("status", f"案件 {case.number} {why}，不能生成{title}。{hint}", refusal=True)]
+
+
+def check_notice(
+    case: State, kind: str, reviews: list[ReviewState], *, on: date, today: date
+) -> list[Problem]:
+    """A letter: only when the case's state has the step it reports, dated on or after it."""
+    basis, field, problems = letter_basis(case, kind, reviews)
+    if problems or basis is None or field is None:
+        return problems
+    return check_date("letter_date", on, today=today, after=basis, after_field=field)
+
+
+def check_deliver(
+    case: State,
+    kind: str,
+    reviews: list[ReviewState],
+    *,
+    on: date,
+    today: date,
+    generated_on: date | None,
+) -> list[Problem]:
+    """送达: of a letter the case's state allows, not before the step it reports nor before the
+    letter's own date."""
+    basis, field, problems = letter_basis(case, kind, reviews)
+    if problems or basis is None or field is None:
+        return problems
+    if generated_on is not None and generated_on > basis:
+        basis, field = generated_on, "letter_date"
+    return check_date("delivered_on", on, today=today, after=basis, after_field=field)
+
+
+def review_window(
+    case: State, reviews: list[ReviewState], delivered: dict[str, date]
+) -> tuple[str, date, date, str] | list[Problem]:
+    """The next review a petitioner may ask for: (level, the day the window starts, its last
+    day, what starts it) — or why none may be asked. The window runs 30 days from the delivery
+    of the answer contested (the 处理意见书 for 复查, the 复查意见书 for 复核), or from the
+    answer's own date when no delivery is recorded."""
+    number = case.number
+    by_level = {r.level: r for r in reviews}
+    if "final_review" in by_level:
+        return [Problem("status", f"案件 {number} 已申请过复核：{NO_MORE}。", refusal=True)]
+    if "review" in by_level:
+        first = by_level["review"]
+        if first.decided_on is None:
+            return [
+                Problem(
+                    "status",
+                    f"案件 {number} 的复查尚未作出决定（应于 {first.due_on} 前答复），"
+                    "不能申请复核。",
+                    refusal=True,
+                )
+            ]
+        notice = ANSWER_NOTICE["review"]
+        if notice in delivered:
+            return (
+                "final_review",
+                delivered[notice],
+                review_due(delivered[notice]),
+                "复查意见书送达",
+            )
+        return "final_review", first.decided_on, review_due(first.decided_on), "复查决定"
+    if case.status != "closed" or case.closed_on is None:
+        current = STATUS_LABELS.get(case.status, case.status)
+        return [
+            Problem(
+                "status",
+                f"案件 {number} 当前状态为“{current}”，尚未办结答复，不能申请复查。",
+                refusal=True,
+            )
+        ]
+    if "reply" in delivered:
+        return "review", delivered["reply"], review_due(delivered["reply"]), "处理意见书送达"
+    return "review", case.closed_on, review_due(case.closed_on), "办结答复"
+
+
+def check_review_request(
+    case: State,
+    reviews: list[ReviewState],
+    delivered: dict[str, date],
+    *,
+    on: date,
+    today: date,
+) -> list[Problem]:
+    """复查/复核 request: the next level, within its window (the 30th day in, the 31st out)."""
+    window = review_window(case, reviews, delivered)
+    if isinstance(window, list):
+        return window
+    level, start, last, what = window
+    word = REVIEW_LEVEL_LABELS[level]
+    if on > today:
+        return [Problem("requested_on", f"申请日期 {on} 晚于今天（{today}），请检查。")]
+    if on < start:
+        return [Problem("requested_on", f"申请日期 {on} 早于{what}（{start}），请检查。")]
+    if on > last:
+        return [
+            Problem(
+                "requested_on",
+                f"案件 {number_of(case)} 的{word}申请期限已于 {last} 届满（自{what} {start} 起 "
+                f"{REVIEW_DAYS} 日），{on} 的申请不予受理。",
+                refusal=True,
+            )
+        ]
+    return []
+
+
+def number_of(case: State) -> str:
+    return case.number or ""
+
+
+def check_review_decide(
+    case: State,
+    reviews: list[ReviewState],
+    *,
+    on: date,
+    today: date,
+    result: str | None,
+) -> list[Problem]:
+    """复查/复核 decision: of the pending request, dated between the request and today."""
+    pending = [r for r in reviews if r.decided_on is None]
+    if not pending:
+        done_levels = "、".join(REVIEW_LEVEL_LABELS[r.level] for r in reviews)
+        why = f"其{done_levels}均已作出决定" if reviews else "没有复查或复核申请"
+        return [
+            Problem(
+                "status",
+                f"案件 {case.number} {why}，没有待决定的申请。"
+                + ("" if reviews else f"请先用 xinfang review request {case.number} 记录申请。"),
+                refusal=True,
+            )
+        ]
+    review = pending[0]
+    return check_text("review_result", result, "--result") + check_date(
+        "decided_on", on, today=today, after=review.requested_on, after_field="requested_on"
     )

@@ -170,6 +170,14 @@ def annual_document(r: dict[str, Any]) -> Document:
     )
     add(["未办结（件）", r["open"], f"其中超期{r['overdue_open']}件"])
     add(["帮扶救助（元）", Cell(r["aid_total_yuan"], MONEY), _aid_words(r)])
+    if "rating_participation_pct" in r:
+        add(
+            [
+                "参评率",
+                Cell(r["rating_participation_pct"], PCT),
+                f"已办结{r['closed']}件，其中已评价{r['rated']}件",
+            ]
+        )
 
     groups = Sheet(
         "事项分组",
@@ -383,6 +391,9 @@ def monthly_document(r: dict[str, Any]) -> Document:
     add(["月末在办（件）", r["open_at_end"], f"截至{end}，含往月积存"])
     add(["其中超期（件）", r["overdue"], "已过受理告知或办结期限"])
     add(["其中临期（件）", r["due_soon"], f"{r.get('warn_days', 7)}天内到期"])
+    if "awaiting_followup" in r:
+        days = r.get("followup_days", 7)
+        add(["待回访（件）", r["awaiting_followup"], f"办结满{days}天仍未评价（xinfang followup）"])
     add(["重复访（件次）", r["repeat"], ""])
     add(["集体访（件次）", r["collective"], f"{r.get('collective_threshold', 5)}人及以上"])
     add(["越级访（件次）", r["bypass"], ""])

@@ -8,7 +8,7 @@ filters over many cases (reports, `list --overdue`).
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from typing import Any, Protocol
 
 from sqlalchemy import ColumnElement, and_, case, func, not_, or_, select
@@ -155,6 +155,16 @@ class AsOf:
             self.closed,
             CASE.rating.is_not(None),
             func.coalesce(CASE.rated_on, CASE.closed_on) <= on,
+        )
+
+    def awaiting_followup(self, after_days: int) -> ColumnElement[bool]:
+        """回访: closed at least `after_days` days before `on` and not rated by then — the one
+        definition behind `followup` and `report monthly`'s `awaiting_followup`."""
+        return and_(
+            self.closed,
+            CASE.status != "voided",
+            CASE.closed_on <= self.on - timedelta(days=after_days),
+            not_(self.rated),
         )
 
     def due_soon(self, warn_days: int, calendar: deadlines.WorkCalendar) -> ColumnElement[bool]:

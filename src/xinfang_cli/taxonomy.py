@@ -102,6 +102,12 @@ class Taxonomy:
     topic_words: tuple[str, ...]
     # the scorecard marks a department with fewer rated or assigned cases 样本较少
     scorecard_min_cases: int = 5
+    # 回访: a closed case without a rating this many days after closing awaits a call back
+    followup_days: int = 7
+    # who writes the letters, and whom the petitioner asks for 复查 and 复核 (处理意见书)
+    office_name: str = "信访办公室"
+    review_body: str = "学校信访工作领导小组"
+    final_review_body: str = "上级主管部门"
 
     @property
     def sha256(self) -> str:
@@ -349,6 +355,15 @@ def parse_taxonomy(source: str) -> Taxonomy:
         problems.append(f"settings.roll_over 只能是 true 或 false（现为 {roll_over!r}）")
     sensitive_words = _strings(data, "sensitive_words", "sensitive_words", problems)
     topic_words = _strings(data, "topic_words", "topic_words", problems)
+    followup_days = positive(settings, "followup_days", 7, "settings")
+    letter_names = tuple(
+        _name_setting(settings, name, default, problems)
+        for name, default in (
+            ("office_name", "信访办公室"),
+            ("review_body", "学校信访工作领导小组"),
+            ("final_review_body", "上级主管部门"),
+        )
+    )
 
     if problems:
         raise FileFormatError("分类体系文件有误：\n  - " + "\n  - ".join(problems))
@@ -372,7 +387,19 @@ def parse_taxonomy(source: str) -> Taxonomy:
         enums=enums,
         sensitive_words=tuple(sensitive_words),
         topic_words=tuple(topic_words),
+        followup_days=followup_days,
+        office_name=letter_names[0],
+        review_body=letter_names[1],
+        final_review_body=letter_names[2],
     )
+
+
+def _name_setting(settings: dict[str, Any], name: str, default: str, problems: list[str]) -> str:
+    value = settings.get(name, default)
+    if not isinstance(value, str) or not value.strip():
+        problems.append(f"settings.{name} 必须是非空文字（现为 {value!r}）")
+        return default
+    return value.strip()
 
 
 def _table(data: dict[str, Any], name: str, problems: list[str]) -> dict[str, Any]:

@@ -34,12 +34,23 @@ from sqlmodel import col
 from .audit import GENESIS, describe_value, is_purged, seal
 from .db import describe, explain, open_engine
 from .errors import LedgerUnavailable
-from .labels import ACTION_LABELS, FIELD_LABELS
-from .models import Activity, Case, CoDepartment, Event, LeadChange, TaxonomyVersion
+from .labels import ACTION_LABELS, FIELD_LABELS, NOTICE_LABELS, REVIEW_LEVEL_LABELS
+from .models import (
+    Activity,
+    Case,
+    CoDepartment,
+    Event,
+    LeadChange,
+    Notice,
+    NoticeTemplate,
+    Review,
+    TaxonomyVersion,
+)
 from .taxonomy import Taxonomy, parse_taxonomy
 
 # Events that change no case: who looked at personal data, and reminders sent.
 NOT_CASE_CHANGES = frozenset({"reveal", "remind"})
+# (Letters, deliveries and reviews change no case column either: `check_letters` replays them.)
 # Case columns no event carries: the row's own bookkeeping.
 BOOKKEEPING = frozenset({"id", "year", "seq", "created_at", "updated_at"})
 CASE_FIELDS: tuple[str, ...] = tuple(name for name in Case.model_fields if name not in BOOKKEEPING)
@@ -124,6 +135,8 @@ def verify_ledger(url: str) -> VerifyReport:
                 check_chain(conn, report)
                 check_cases(conn, report)
                 check_activities(conn, report)
+                check_letters(conn, report)
+                check_templates(conn, report)
                 report.complete = True
     except SQLAlchemyError as exc:
         if not report.ok:
@@ -578,6 +591,133 @@ def check_activities(conn: Connection, report: VerifyReport) -> None:
                     f"工作活动 #{activity_id} 与操作日志不符（被增删或改动过）。",
                 )
             )
+
+
+LETTER_ACTIONS = ("notice", "deliver", "review_request", "review_decide")
+
+
+def check_letters(conn: Connection, report: VerifyReport) -> None:
+    """A case's notices (generated, delivered) and reviews (requested, due, decided) are exactly
+    what their events say: the events are replayed into the rows they should have made."""
+    notices: dict[tuple[Any, Any], list[Any]] = {}
+    reviews: dict[tuple[Any, Any], list[Any]] = {}
+    rows = conn.execute(
+        select(col(Event.case_number), col(Event.action), col(Event.changes))
+        .where(col(Event.action).in_(LETTER_ACTIONS))
+        .order_by(col(Event.id))
+    )
+    for number, action, changes in rows:
+        try:
+            data = {k: v[1] for k, v in json.loads(changes).items()}
+            if action == "notice":
+                row = notices.setdefault((number, data["notice_kind"]), [None, None, None])
+                if row[0] is None or data["letter_date"] < row[0]:
+                    row[0] = data["letter_date"]
+            elif action == "deliver":
+                row = notices.setdefault((number, data["notice_kind"]), [None, None, None])
+                row[1], row[2] = data["delivered_on"], data.get("method")
+            elif action == "review_request":
+                reviews[(number, data["review_level"])] = [
+                    data["requested_on"],
+                    data["review_due"],
+                    None,
+                    None,
+                    None,
+                ]
+            else:
+                review = reviews[(number, data["review_level"])]
+                review[2:] = [data["decided_on"], data["decision"], data.get("review_result")]
+        except (ValueError, KeyError, IndexError, TypeError, AttributeError):
+            report.add(
+                Problem("event", f"案件 {number} 的一条告知书或复查/复核操作日志无法解析。", number)
+            )
+    stored_notices = {
+        (number, kind): [_text(generated), _text(delivered), method]
+        for number, kind, generated, delivered, method in conn.execute(
+            select(
+                col(Case.number),
+                col(Notice.kind),
+                _raw(col(Notice.generated_on)),
+                _raw(col(Notice.delivered_on)),
+                col(Notice.method),
+            ).join(Case, col(Case.id) == col(Notice.case_id))
+        )
+    }
+    stored_reviews = {
+        (number, level): [_text(requested), _text(due), _text(decided), decision, result]
+        for number, level, requested, due, decided, decision, result in conn.execute(
+            select(
+                col(Case.number),
+                col(Review.level),
+                _raw(col(Review.requested_on)),
+                _raw(col(Review.due_on)),
+                _raw(col(Review.decided_on)),
+                col(Review.decision),
+                col(Review.result),
+            ).join(Case, col(Case.id) == col(Review.case_id))
+        )
+    }
+    for label, expected, stored in (
+        ("告知书", notices, stored_notices),
+        ("复查/复核", reviews, stored_reviews),
+    ):
+        for number, kind in sorted(set(expected) | set(stored), key=str):
+            if expected.get((number, kind)) != stored.get((number, kind)):
+                words = LETTER_KINDS.get(kind, kind)
+                report.add(
+                    Problem(
+                        "letters",
+                        f"案件 {number} 的{words}记录与操作日志不符（{label}被增删或改动过）。",
+                        number,
+                    )
+                )
+
+
+LETTER_KINDS = {**NOTICE_LABELS, **REVIEW_LEVEL_LABELS}
+
+
+def _text(value: Any) -> Any:
+    return None if value is None else str(_plain(value))
+
+
+def check_templates(conn: Connection, report: VerifyReport) -> None:
+    """Every letter template the office loaded still hashes to its checksum, and each was loaded
+    with an event."""
+    stored = conn.execute(
+        select(
+            col(NoticeTemplate.id),
+            col(NoticeTemplate.kind),
+            col(NoticeTemplate.content),
+            col(NoticeTemplate.sha256),
+        ).order_by(col(NoticeTemplate.id))
+    ).all()
+    for template_id, kind, content, sha in stored:
+        if hashlib.sha256(bytes(content)).hexdigest() != sha:
+            report.add(
+                Problem(
+                    "template",
+                    f"告知书模板第 {template_id} 版（{NOTICE_LABELS.get(kind, kind)}）的内容与其校验值不符（被改动过）。",
+                )
+            )
+    logged: list[tuple[Any, Any]] = []
+    for (changes,) in conn.execute(
+        select(col(Event.changes))
+        .where(col(Event.action) == "template_load")
+        .order_by(col(Event.id))
+    ):
+        try:
+            data = json.loads(changes)
+            logged.append((data["template_kind"][1], data["template_sha256"][1]))
+        except (ValueError, KeyError, IndexError, TypeError):
+            logged.append((None, None))
+    if logged != [(kind, sha) for _id, kind, _content, sha in stored]:
+        report.add(
+            Problem(
+                "template",
+                f"告知书模板的版本记录（{len(stored)} 版）与操作日志中的载入记录"
+                f"（{len(logged)} 条）对不上：有模板被增删或改动。",
+            )
+        )
 
 
 def _handovers(conn: Connection, case_ids: list[int]) -> dict[int, list[tuple[str, str, str]]]:

@@ -223,6 +223,25 @@ def add(
         f"应于 {case.accept_due} 前作出是否受理的决定并告知信访人。"
     )
     warn_provisional(case, "accept_due")
+    if case.repeat_of:
+        _warn_after_final_review(ledger, case.number, case.repeat_of)
+
+
+def _warn_after_final_review(ledger: "Ledger", number: str, original: str) -> None:
+    """A repeat of a matter whose 复核 is decided is registered, but the clerk is told that it
+    is not accepted again on the same facts (Art. 36) and how to say so."""
+    from ..letters import final_review_decided
+    from ..rules import NO_MORE
+
+    found = final_review_decided(ledger, original)
+    if found is None:
+        return
+    reviewed, on = found
+    done(
+        f"注意：原件 {reviewed} 已于 {on} 作出复核决定，{NO_MORE}。"
+        f"如本件确属同一事实和理由，请用 xinfang reject {number} "
+        f"--reason {NO_MORE} 作出不予受理决定。"
+    )
 
 
 def _ask_category(tax: "Taxonomy", text: str) -> Optional[str]:

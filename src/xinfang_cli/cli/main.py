@@ -12,6 +12,7 @@ from . import (
     admin,
     cases,
     corrections,
+    letters,
     overdue,
     queries,
     reports,
@@ -95,6 +96,7 @@ admin.register(app)
 taxonomy.register(app)
 retention.register(app)
 activity.register(app)
+letters.register(app)
 transfer.register(app)
 
 

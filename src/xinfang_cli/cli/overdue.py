@@ -57,7 +57,7 @@ def overdue(
         ),
     ] = None,
 ) -> None:
-    """督办检查（供 cron 每日运行）：列出超期和临期的未办结案件，按单位分组。
+    """督办检查（供 cron 每日运行）：列出超期和临期的未办结案件及未答复的复查、复核，按单位分组。
 
     退出码：0 无超期（无临期时不输出任何内容）；1 有超期案件（加 --new 时：有新超期案件）；
     2 无法检查（账本不存在或损坏、参数有误）。
@@ -107,7 +107,9 @@ def _render(report: "OverdueReport") -> None:
 
 def _headline(report: "OverdueReport") -> str:
     accept = sum(1 for r in report.overdue if r.stage == "accept")
-    handle = len(report.overdue) - accept
+    handle = sum(1 for r in report.overdue if r.stage == "handle")
+    review = sum(1 for r in report.overdue if r.stage == "review")
+    final_review = sum(1 for r in report.overdue if r.stage == "final_review")
     working = any(r.day_mode == "working" for r in report.due_soon)
     window = f"{report.warn_days} 天内到期" + ("（按工作日计时的案件为工作日）" if working else "")
     scope = f"截至 {report.as_of.isoformat()}"
@@ -118,7 +120,14 @@ def _headline(report: "OverdueReport") -> str:
     parts = []
     if report.overdue:
         detail = "，".join(
-            f"{word} {n} 件" for word, n in (("受理超期", accept), ("办结超期", handle)) if n
+            f"{word} {n} 件"
+            for word, n in (
+                ("受理超期", accept),
+                ("办结超期", handle),
+                ("复查超期", review),
+                ("复核超期", final_review),
+            )
+            if n
         )
         parts.append(
             f"{'新增' if report.new_only else ''}超期 {len(report.overdue)} 件（{detail}）"
@@ -144,6 +153,8 @@ def _line(item: "Reminder") -> Text:
     line.append(f"  期限 {item.due.isoformat()}")
     if item.stage == "accept":
         line.append(f"  信访日期 {item.received_on.isoformat()}")
+    elif item.stage in ("review", "final_review"):
+        line.append("  （申请后 30 日内答复）")
     elif item.leader:
         line.append(f"  包案领导：{item.leader}")
     line.append("  " + shown_summary(item))

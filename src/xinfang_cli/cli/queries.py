@@ -271,7 +271,7 @@ def _render_case(ledger: "Ledger", case: "Case", record: dict[str, Any], when: A
     from .wrap import Wrap
 
     tax = ledger.taxonomy
-    text = labelled(record, tax)
+    text = labelled({k: v for k, v in record.items() if k not in ("notices", "reviews")}, tax)
     table = Table(
         show_header=False,
         box=None,
@@ -343,7 +343,37 @@ def _render_case(ledger: "Ledger", case: "Case", record: dict[str, Any], when: A
     row("办理结果", text["result"])
     row("帮扶金额", f"{format_yuan(case.aid_fen)} 元" if case.aid_fen else "")
     row("满意度", f"{text['rating']}（{text['rated_on']}）" if case.rating else "")
+    for line in _letter_lines(record, when):
+        row(*line)
     out.print(table)
+
+
+def _letter_lines(record: dict[str, Any], when: Any) -> list[tuple[str, str]]:
+    """The letters sent and the reviews asked for, one line each."""
+    from datetime import date
+
+    from ..labels import DECISION_LABELS, METHOD_LABELS, NOTICE_LABELS, REVIEW_LEVEL_LABELS
+
+    lines = []
+    for n in record.get("notices", []):
+        parts = [f"{n['generated_on']} 生成" if n["generated_on"] else "未在本系统生成"]
+        if n["delivered_on"]:
+            how = METHOD_LABELS.get(n["method"] or "", "")
+            parts.append(f"{n['delivered_on']} {how}送达" if how else f"{n['delivered_on']} 送达")
+        else:
+            parts.append("未记录送达")
+        lines.append((NOTICE_LABELS.get(n["kind"], n["kind"]), "，".join(parts)))
+    for r in record.get("reviews", []):
+        word = REVIEW_LEVEL_LABELS.get(r["level"], r["level"])
+        text = f"{r['requested_on']} 申请，应于 {r['due_on']} 前答复"
+        if r["decided_on"]:
+            text += f"；{r['decided_on']} 决定：{DECISION_LABELS.get(r['decision'], r['decision'])}"
+            if r.get("result"):
+                text += f"（{r['result']}）"
+        elif date.fromisoformat(r["due_on"]) < when:
+            text += "（已超期）"
+        lines.append((word, text))
+    return lines
 
 
 @guard

@@ -93,7 +93,7 @@ def install() -> None:
 
 
 # What help shows for an argument's name and for a value's type.
-ARGUMENT_WORDS = {"number": "编号", "grade": "评价", "file": "文件"}
+ARGUMENT_WORDS = {"number": "编号", "grade": "评价", "file": "文件", "kind": "告知书"}
 TYPE_WORDS = {"<str>": "文本", "<int>": "整数", "<float>": "数字", "<path>": "文件", "<bool>": ""}
 
 

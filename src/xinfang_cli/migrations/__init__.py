@@ -5,4 +5,4 @@ tests/test_migrations.py fails when HEAD_REVISION is not the newest step or the 
 differs from models.py.
 """
 
-HEAD_REVISION = "0004_activities"
+HEAD_REVISION = "0005_letters"
