@@ -19,11 +19,10 @@ from datetime import date
 from fractions import Fraction
 from typing import Any
 
-from sqlalchemy import and_, case, exists, func, not_, select, true
+from sqlalchemy import and_, case, func, select
 
 from .activities import year_totals
 from .aggregates import (
-    CASES,
     UNCLASSIFIED,
     C,
     check_year,
@@ -33,6 +32,7 @@ from .aggregates import (
     received_between,
     sort_items,
 )
+from .figure_keys import annual_conditions, by_month, hot_topics
 from .figures import change_pct, pct, round1, yuan
 from .ledger import Ledger
 from .standing import AsOf
@@ -84,39 +84,13 @@ def annual(ledger: Ledger, *, year: int, as_of: date) -> dict[str, Any]:
     at = AsOf(as_of)
     cohort = received_between(date(year, 1, 1), min(date(year, 12, 31), as_of))
     previous = received_between(date(year - 1, 1, 1), min(date(year - 1, 12, 31), as_of))
-    repeat = C.repeat_of.is_not(None)
-    first_time = C.repeat_of.is_(None)
-    later = CASES.alias("later")
-    # One-time: no case received by as-of (in any year) names it as the matter it repeats.
-    repeated = exists().where(
-        later.c.repeat_of == C.number, later.c.received_on <= as_of, later.c.status != "voided"
-    )
+    figure = annual_conditions(at, collective_threshold=tax.collective_threshold)
+    repeat = figure["repeat"]
     satisfied_or_basic = C.rating.in_(("satisfied", "basically_satisfied"))
 
     headline = select(
-        func.count().label("total"),
-        count_if(first_time).label("first_time"),
-        count_if(repeat).label("repeat"),
-        count_if(C.bypass == true()).label("bypass"),
-        count_if(C.persons >= tax.collective_threshold).label("collective"),
-        count_if(at.not_accepted).label("not_accepted"),
-        count_if(at.accepted).label("accepted"),
-        count_if(at.closed).label("closed"),
-        count_if(at.open).label("open"),
-        count_if(at.overdue).label("overdue_open"),
-        count_if(and_(first_time, at.closed)).label("first_time_closed"),
-        count_if(and_(first_time, at.closed, not_(repeated))).label("first_time_one_time"),
-        count_if(at.closed_on_time).label("closed_on_time"),
-        count_if(at.decided).label("decided"),
-        count_if(at.decided_in_time).label("decided_in_time"),
-        count_if(at.rated).label("rated"),
-        count_if(and_(at.rated, C.rating == "satisfied")).label("satisfied"),
-        count_if(and_(at.rated, C.rating == "basically_satisfied")).label("basically_satisfied"),
-        count_if(and_(at.rated, C.rating == "dissatisfied")).label("dissatisfied"),
-        count_if(and_(at.closed, C.aid_fen > 0)).label("aided"),
-        func.coalesce(
-            func.sum(case((and_(at.closed, C.aid_fen > 0), C.aid_fen), else_=0)), 0
-        ).label("aid_fen"),
+        *[count_if(condition).label(key) for key, condition in figure.items()],
+        func.coalesce(func.sum(case((figure["aided"], C.aid_fen), else_=0)), 0).label("aid_fen"),
     ).where(cohort)
     before = select(func.count().label("total"), count_if(repeat).label("repeat")).where(previous)
     groups = select(C.group_key, func.count().label("n")).where(cohort).group_by(C.group_key)
@@ -157,6 +131,8 @@ def annual(ledger: Ledger, *, year: int, as_of: date) -> dict[str, Any]:
         outcome_rows = conn.execute(outcomes).all()
         department_rows = conn.execute(departments).mappings().all()
         activities = year_totals(conn, ledger, year=year, as_of=as_of)
+        months = by_month(conn, year=year, as_of=as_of)
+        topics = hot_topics(conn, tax, year=year, as_of=as_of)
 
     total = int(h["total"])
     closed = int(h["closed"])
@@ -280,6 +256,9 @@ def annual(ledger: Ledger, *, year: int, as_of: date) -> dict[str, Any]:
         "by_outcome": by_outcome,
         "by_department": by_department,
         "activities": activities,
+        "rating_participation_pct": pct(counts["rated"], closed),
+        "hot_topics": topics,
+        "by_month": months,
         # beyond the contract: what a reader needs to read the figures right
         "complete": as_of >= date(year, 12, 31),
         "collective_threshold": tax.collective_threshold,
