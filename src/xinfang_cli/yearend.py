@@ -19,7 +19,7 @@ from typing import Any
 
 from . import charts
 from .errors import FileFormatError, InputError
-from .figures import change_pct, money, num
+from .figures import money, num
 from .sheets import CHANGE, INT, PCT, Column, Sheet, annual_document, cell_text
 from .summary import annual_markdown
 
@@ -176,7 +176,8 @@ def write_summary(r: dict[str, Any], path: Path) -> Draft:
     para(_overall_prose(r))
     table(sheet["总体情况"])
     chart(charts.monthly_chart(r), f"图1  {year}年与{year - 1}年各月受理信访事项（件次）")
-    table(_month_sheet(r))
+    if sheet.get("各月受理"):
+        table(sheet["各月受理"])
 
     # --- distribution -------------------------------------------------------------------------
     heading("信访事项分布")
@@ -364,30 +365,6 @@ def _activities_prose(r: dict[str, Any]) -> str:
 
 
 # --- tables beyond the report's own sheets (from the same dict) -------------------------------
-def _month_sheet(r: dict[str, Any]) -> Sheet:
-
-    year = r["year"]
-    return Sheet(
-        "各月受理",
-        f"表  各月受理信访事项（{year}年与{year - 1}年）",
-        [
-            Column("月份"),
-            Column(f"{year}年", INT),
-            Column(f"{year - 1}年", INT),
-            Column("同比", CHANGE),
-        ],
-        [
-            [
-                f"{int(m['month'][5:])}月",
-                m["count"],
-                m["previous"],
-                change_pct(m["count"], m["previous"]),
-            ]
-            for m in r["by_month"]
-        ],
-    )
-
-
 def _timeliness_sheet(r: dict[str, Any]) -> Sheet:
 
     return Sheet(
