@@ -65,7 +65,7 @@ def _emit(
         render.write_xlsx(doc, xlsx)
         done(f"已写入 {xlsx}（{len(doc.sheets)} 张工作表，统计截至 {doc.as_of}）。")
     else:
-        for renderable in rich_renderables(doc):
+        for renderable in rich_renderables(doc, terminal=out.is_terminal):
             out.print(renderable)
 
 
