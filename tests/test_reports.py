@@ -272,6 +272,35 @@ def test_annual_every_key(xf: Callable[..., Any], built: Path) -> None:
             },
         ],
         "activities": [],  # none recorded in this ledger (see test_activities.py)
+        "rating_participation_pct": 37.5,  # rated 3 of 8 closed
+        # topic words in the summary or content; 0024 was received after as-of
+        "hot_topics": [
+            {"term": "宿舍维修", "count": 4, "previous": 0, "change_pct": None},
+            {"term": "食堂价格", "count": 4, "previous": 0, "change_pct": None},  # 0020: content
+            {"term": "热水供应", "count": 2, "previous": 0, "change_pct": None},
+            {"term": "空调", "count": 1, "previous": 1, "change_pct": 0.0},
+            {"term": "饭菜质量", "count": 1, "previous": 0, "change_pct": None},
+            {"term": "职称评聘", "count": 1, "previous": 0, "change_pct": None},
+            {"term": "成绩复核", "count": 1, "previous": 0, "change_pct": None},
+            {"term": "选课系统", "count": 1, "previous": 0, "change_pct": None},
+        ],
+        "by_month": [
+            {"month": f"2025-{m:02d}", "count": now, "previous": before}
+            for m, now, before in [
+                (1, 0, 0),
+                (2, 0, 0),
+                (3, 2, 1),
+                (4, 1, 0),
+                (5, 1, 1),
+                (6, 1, 1),
+                (7, 1, 0),
+                (8, 0, 0),
+                (9, 1, 0),
+                (10, 1, 0),
+                (11, 5, 1),
+                (12, 10, 1),
+            ]  # fmt: skip
+        ],
         "complete": False,
         "collective_threshold": 5,
         "score_formula": data["score_formula"],
@@ -310,7 +339,7 @@ def test_a_repeat_in_a_later_year_makes_the_original_not_one_time(
 def test_an_empty_year_has_every_percentage_null(xf: Callable[..., Any], built: Path) -> None:
     data = report(xf, built, "annual", "--year", "2023", "--as-of", AS_OF)
     pcts = [k for k in data if k.endswith("_pct")]
-    assert len(pcts) == 6 and all(data[k] is None for k in pcts)
+    assert len(pcts) == 7 and all(data[k] is None for k in pcts)
     counts = [
         k for k, v in data.items() if type(v) is int and k not in ("year", "collective_threshold")
     ]
