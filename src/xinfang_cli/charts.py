@@ -10,6 +10,7 @@ and `cjk_font()` returns None so the caller can warn.
 from __future__ import annotations
 
 import io
+import warnings
 from typing import Any
 
 # Preferred first; any family whose name holds one of the MARKS is taken after these.
@@ -62,8 +63,11 @@ def _png(fig: Any) -> bytes:
     from matplotlib import pyplot as plt
 
     buffer = io.BytesIO()
-    fig.tight_layout()
-    fig.savefig(buffer, format="png")
+    # Without a CJK font matplotlib warns once per missing glyph; the caller says it in one line.
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", message="Glyph .* missing from font")
+        fig.tight_layout()
+        fig.savefig(buffer, format="png")
     plt.close(fig)
     return buffer.getvalue()
 

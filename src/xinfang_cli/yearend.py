@@ -41,10 +41,10 @@ class Draft:
 
 def check_target(path: Path) -> None:
     """Refuse, before any work, a target the draft cannot be written to."""
-    if path.suffix.lower() != ".docx":
-        raise InputError(f"--docx 的文件名应以 .docx 结尾：{path}")
     if path.is_dir():
         raise InputError(f"{path} 是一个目录，请给出文件名，如 {path / '年度总结.docx'}")
+    if path.suffix.lower() != ".docx":
+        raise InputError(f"--docx 的文件名应以 .docx 结尾：{path}")
     parent = path.parent if str(path.parent) else Path(".")
     if not parent.is_dir():
         raise InputError(f"目录 {parent} 不存在，无法写入 {path}。")
