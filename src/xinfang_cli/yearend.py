@@ -20,8 +20,9 @@ from typing import Any
 from . import charts
 from .errors import FileFormatError, InputError
 from .figures import money, num
-from .sheets import CHANGE, INT, PCT, Column, Sheet, annual_document, cell_text
+from .sheets import CHANGE, INT, NUMERIC, PCT, Column, Sheet, annual_document, cell_text
 from .summary import annual_markdown
+from .text import display_width
 
 PLACEHOLDER = "【请填写：{}】"
 NUMERALS = "一二三四五六七八九十"
@@ -80,6 +81,7 @@ def write_summary(r: dict[str, Any], path: Path) -> Draft:
     check_target(path)
     from docx import Document
     from docx.enum.text import WD_ALIGN_PARAGRAPH
+    from docx.oxml import OxmlElement
     from docx.oxml.ns import qn
     from docx.shared import Cm, Pt, RGBColor
 
@@ -126,23 +128,36 @@ def write_summary(r: dict[str, Any], path: Path) -> Draft:
     def table(s: Sheet) -> None:
         caption = doc.add_paragraph(s.title, style="Caption")
         caption.alignment = WD_ALIGN_PARAGRAPH.CENTER
+        caption.paragraph_format.keep_with_next = True
         t = doc.add_table(rows=1, cols=len(s.columns))
         t.style = "Table Grid"
+        t.autofit = False
+        texts = [[cell_text(v) for v in s.cells(row)] for row in s.rows]
+        widths = column_widths(s, texts)
         for cell, column in zip(t.rows[0].cells, s.columns, strict=True):
             cell.text = column.header
             cell.paragraphs[0].runs[0].bold = True
-        for row in s.rows:
+        # the header row repeats on every page a long table runs onto
+        t.rows[0]._tr.get_or_add_trPr().append(OxmlElement("w:tblHeader"))
+        for row in texts:
             cells = t.add_row().cells
-            for cell, value in zip(cells, s.cells(row), strict=True):
-                cell.text = cell_text(value)
+            for cell, text in zip(cells, row, strict=True):
+                cell.text = text
+        for grid_column, width in zip(t.columns, widths, strict=True):
+            grid_column.width = Cm(width)  # the grid LibreOffice lays out by
         for row in t.rows:
-            for cell in row.cells:
+            for cell, column, width in zip(row.cells, s.columns, widths, strict=True):
+                cell.width = Cm(width)
                 for p in cell.paragraphs:
+                    if column.kind in NUMERIC:
+                        p.alignment = WD_ALIGN_PARAGRAPH.RIGHT
                     for run in p.runs:
                         run.font.size = Pt(9)
         if s.caption:
             note = doc.add_paragraph(s.caption)
             note.runs[0].font.size = Pt(9)
+        else:
+            doc.add_paragraph().paragraph_format.space_after = Pt(0)
         draft.tables += 1
 
     def chart(png: bytes, title: str) -> None:
@@ -249,6 +264,21 @@ def write_summary(r: dict[str, Any], path: Path) -> Draft:
     except OSError as exc:
         raise FileFormatError(f"无法写入 {path}：{exc.strerror or exc}") from None
     return draft
+
+
+TEXT_WIDTH_CM = 15.8
+
+
+def column_widths(s: Sheet, texts: list[list[str]]) -> list[float]:
+    """Column widths (cm) over the text width: each column as wide as its widest cell, long
+    free text capped so the figures keep room."""
+    wants = []
+    for index, column in enumerate(s.columns):
+        widest = max([display_width(column.header), *(display_width(r[index]) for r in texts)])
+        cap = 40 if column.fold else 16
+        wants.append(max(min(widest, cap), 4) + 2)
+    total = sum(wants)
+    return [TEXT_WIDTH_CM * w / total for w in wants]
 
 
 # --- prose ------------------------------------------------------------------------------------
