@@ -13,6 +13,8 @@ import io
 import json
 import os
 import random
+import shutil
+import subprocess
 import zipfile
 from collections.abc import Callable
 from datetime import date, timedelta
@@ -487,3 +489,39 @@ def test_terminal_draws_the_months_as_bars_and_a_pipe_gets_a_table(
         str(data["by_month"][5]["count"]),
         str(data["by_month"][5]["previous"]),
     ]
+
+
+# --- LibreOffice ------------------------------------------------------------------------------
+SOFFICE = shutil.which("soffice") or shutil.which("libreoffice")
+
+
+@pytest.mark.skipif(SOFFICE is None, reason="LibreOffice (soffice) is not installed")
+def test_libreoffice_converts_the_draft_to_pdf(draft: dict[str, Any], tmp_path: Path) -> None:
+    source = tmp_path / "summary.docx"
+    shutil.copy(draft["path"], source)
+    subprocess.run(
+        [
+            str(SOFFICE),
+            f"-env:UserInstallation=file://{tmp_path / 'profile'}",
+            "--headless",
+            "--convert-to",
+            "pdf",
+            "--outdir",
+            str(tmp_path),
+            str(source),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=180,
+    )
+    pdf = tmp_path / "summary.pdf"
+    assert pdf.read_bytes().startswith(b"%PDF")
+    if shutil.which("pdftotext") is None:
+        pytest.skip("pdftotext is not installed: the PDF was written but its text is not checked")
+    text = subprocess.run(
+        ["pdftotext", str(pdf), "-"], check=True, capture_output=True, text=True
+    ).stdout
+    flat = "".join(text.split())
+    first = draft["markdown"].split("\n\n")[0]
+    assert "".join(first.split())[:40] in flat
+    assert "【请填写：" in flat and "二级单位信访工作考核" in flat

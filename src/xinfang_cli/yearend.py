@@ -14,6 +14,7 @@ from __future__ import annotations
 import io
 import os
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -227,6 +228,8 @@ def write_summary(r: dict[str, Any], path: Path) -> Draft:
     para(
         f"按主办单位统计，{len(r['by_department'])}个单位承办了信访事项，"
         "各单位交办、办结、按期、超期与满意情况如下表。"
+        if r["by_department"]
+        else "尚无交办给主办单位的信访事项。"
     )
     table(sheet["单位考核"])
     placeholder("考核结果运用（通报、约谈、纳入年度考核等）")
@@ -282,13 +285,24 @@ def column_widths(s: Sheet, texts: list[list[str]]) -> list[float]:
 
 
 # --- prose ------------------------------------------------------------------------------------
+def _period(r: dict[str, Any]) -> str:
+    """全年, or — before the year is over — 截至M月D日 (as the opening paragraph says)."""
+    if r.get("complete", True):
+        return "全年"
+    as_of = date.fromisoformat(r["as_of"])
+    return f"截至{as_of.month}月{as_of.day}日，"
+
+
 def _overall_prose(r: dict[str, Any]) -> str:
     year = r["year"]
     text = f"{year}年共受理信访事项{r['total']}件(次)"
-    if r["previous_total"]:
+    complete = r.get("complete", True)
+    if r["previous_total"] and complete:
         text += (
             f"，上年{r['previous_total']}件(次)，{_change(r['total_change_pct'], '上升', '下降')}"
         )
+    elif r["previous_total"]:
+        text += f"（上年全年{r['previous_total']}件(次)，本年数据尚不完整，不作同比）"
     text += (
         f"。其中初信初访{r['first_time']}件，重复访{r['repeat']}件(次)，"
         f"集体访{r['collective']}件(次)，越级访{r['bypass']}件(次)。"
@@ -305,7 +319,7 @@ def _overall_prose(r: dict[str, Any]) -> str:
 def _category_prose(r: dict[str, Any]) -> str:
     top = [c for c in r["by_category"] if c["count"]][:3]
     if not top:
-        return "全年无已分类的信访事项。"
+        return f"{_period(r)}无已分类的信访事项。"
     named = "、".join(f"{c['name']}（{c['count']}件次，占{num(c['pct'])}%）" for c in top)
     return f"按事项类别看，件次最多的是{named}。"
 
@@ -313,16 +327,16 @@ def _category_prose(r: dict[str, Any]) -> str:
 def _channel_prose(r: dict[str, Any]) -> str:
     items = [c for c in r["by_channel"] if c["count"]]
     if not items:
-        return "全年未收到信访事项。"
+        return f"{_period(r)}未收到信访事项。"
     named = "、".join(f"{c['name']}{c['count']}件次（{num(c['pct'])}%）" for c in items)
     return f"按信访形式统计：{named}。"
 
 
 def _outcome_prose(r: dict[str, Any]) -> str:
     if not r["closed"]:
-        return "全年尚无办结的信访事项。"
+        return f"{_period(r)}尚无办结的信访事项。"
     named = "、".join(f"{o['name']}{o['count']}件" for o in r["by_outcome"])
-    text = f"全年办结信访事项{r['closed']}件，其中{named}。"
+    text = f"{_period(r)}办结信访事项{r['closed']}件，其中{named}。"
     if r["aided"]:
         text += f"帮扶救助{r['aided']}件，金额合计{money(r['aid_total_yuan'])}元。"
     return text
@@ -366,14 +380,14 @@ def _topics_prose(r: dict[str, Any]) -> str:
 
 def _risk_prose(r: dict[str, Any]) -> str:
     year = r["year"]
-    text = f"全年重复访{r['repeat']}件(次)"
-    if r["previous_repeat"]:
+    text = f"{_period(r)}重复访{r['repeat']}件(次)"
+    complete = r.get("complete", True)
+    if r["previous_repeat"] and complete:
         text += f"，{_change(r['repeat_change_pct'], '增加', '减少')}"
     text += f"；集体访（{r.get('collective_threshold', 5)}人及以上）{r['collective']}件(次)；"
     text += "越级访实现“零发生”" if r["bypass"] == 0 else f"越级访{r['bypass']}件(次)"
-    text += (
-        f"；截至{r['as_of']}，超期未办结{r['overdue_open']}件，不满意评价{r['dissatisfied']}件。"
-    )
+    text += "；" + (f"截至{r['as_of']}，" if complete else "")
+    text += f"超期未办结{r['overdue_open']}件，不满意评价{r['dissatisfied']}件。"
     text += (
         f"每项计数背后的案件可用 xinfang list --figure 指标 --year {year} 列出"
         "（如 repeat、collective、overdue_open、dissatisfied）。"
@@ -391,7 +405,7 @@ def _activities_prose(r: dict[str, Any]) -> str:
         if a.get("people"):
             part += f"，覆盖{a['people']}人次"
         parts.append(part)
-    return "全年开展" + "；".join(parts) + "。"
+    return f"{_period(r)}开展" + "；".join(parts) + "。"
 
 
 # --- tables beyond the report's own sheets (from the same dict) -------------------------------
