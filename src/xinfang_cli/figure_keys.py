@@ -15,12 +15,14 @@ from datetime import date
 from typing import Any
 
 from sqlalchemy import ColumnElement, Connection, and_, exists, func, not_, or_, select, true
+from sqlmodel import col
 
 from .aggregates import CASES, LIVE, C, count_if, received_between
 from .dates import month_end, month_start
 from .errors import InputError
 from .figures import change_pct
 from .ledger import Ledger
+from .models import Case
 from .records import case_record, co_map, record_reveal, repeats_of
 from .standing import AsOf
 from .taxonomy import Taxonomy
@@ -139,21 +141,23 @@ def unknown_key(key: str, valid: dict[str, str], what: str) -> InputError:
     return InputError(f"未知的{what}指标“{key}”。{hint}可选：{listed}。")
 
 
+def annual_cohort(year: int, as_of: date) -> ColumnElement[bool]:
+    """The cases of `report annual --year Y`: the live cases received in Y by the as-of date."""
+    return received_between(date(year, 1, 1), min(date(year, 12, 31), as_of))
+
+
 def figure_condition(
-    ledger: Ledger, key: str, *, as_of: date, year: int | None = None, month: int | None = None
+    ledger: Ledger, key: str, *, as_of: date, year: int, month: int | None = None
 ) -> ColumnElement[bool]:
     """The whole condition of the cases behind `key` of the year's (or, with `month`, the
     month's) report as of `as_of` — exactly those the report counts."""
     tax = ledger.taxonomy
-    if year is None:
-        raise InputError("--figure 需要 --year（年度指标）或 --month（月度指标）。")
     if month is None:
         if key not in ANNUAL_KEYS:
             raise unknown_key(key, ANNUAL_KEYS, "年度")
         at = AsOf(as_of)
-        cohort = received_between(date(year, 1, 1), min(date(year, 12, 31), as_of))
         conditions = annual_conditions(at, collective_threshold=tax.collective_threshold)
-        return and_(cohort, conditions[key])
+        return and_(annual_cohort(year, as_of), conditions[key])
     if key not in MONTHLY_KEYS:
         raise unknown_key(key, MONTHLY_KEYS, "月度")
     window = Month(month_start(year, month), min(month_end(year, month), as_of))
@@ -175,13 +179,9 @@ def cases_behind(
     month: int | None = None,
     extra: list[ColumnElement[bool]] | None = None,
     reveal: bool = False,
-) -> tuple[list[Any], list[dict[str, Any]]]:
+) -> tuple[list[Case], list[dict[str, Any]]]:
     """`list --figure`: the cases behind a report count (with any further filters of `list`)
     and their JSON records, in the order of receipt."""
-    from sqlmodel import col
-
-    from .models import Case
-
     condition = figure_condition(ledger, key, as_of=as_of, year=year, month=month)
     with ledger.reading() as session:
         query = (
@@ -204,10 +204,6 @@ def cases_behind(
 
 
 # --- the year by month, and topic words year on year ------------------------------------------
-def _cohort_of(year: int, as_of: date) -> ColumnElement[bool]:
-    return received_between(date(year, 1, 1), min(date(year, 12, 31), as_of))
-
-
 def by_month(conn: Connection, *, year: int, as_of: date) -> list[dict[str, Any]]:
     """Cases received in each month of `year` and of the year before (seen as of `as_of`)."""
     this_year = [
@@ -220,7 +216,7 @@ def by_month(conn: Connection, *, year: int, as_of: date) -> list[dict[str, Any]
     ]
     row = conn.execute(
         select(*this_year, *last_year).where(
-            or_(_cohort_of(year, as_of), _cohort_of(year - 1, as_of))
+            or_(annual_cohort(year, as_of), annual_cohort(year - 1, as_of))
         )
     ).one()
     return [
@@ -235,7 +231,7 @@ def hot_topics(conn: Connection, tax: Taxonomy, *, year: int, as_of: date) -> li
     terms = list(dict.fromkeys(tax.topic_words))
     if not terms:
         return []
-    now, before = _cohort_of(year, as_of), _cohort_of(year - 1, as_of)
+    now, before = annual_cohort(year, as_of), annual_cohort(year - 1, as_of)
     row = conn.execute(
         select(
             *[count_if(and_(now, mentions(t))) for t in terms],

@@ -29,10 +29,9 @@ from .aggregates import (
     connect,
     count_if,
     rank,
-    received_between,
     sort_items,
 )
-from .figure_keys import annual_conditions, by_month, hot_topics
+from .figure_keys import annual_cohort, annual_conditions, by_month, hot_topics
 from .figures import change_pct, pct, round1, yuan
 from .ledger import Ledger
 from .standing import AsOf
@@ -82,8 +81,8 @@ def annual(ledger: Ledger, *, year: int, as_of: date) -> dict[str, Any]:
     check_year(year, as_of)
     tax = ledger.taxonomy
     at = AsOf(as_of)
-    cohort = received_between(date(year, 1, 1), min(date(year, 12, 31), as_of))
-    previous = received_between(date(year - 1, 1, 1), min(date(year - 1, 12, 31), as_of))
+    cohort = annual_cohort(year, as_of)
+    previous = annual_cohort(year - 1, as_of)
     figure = annual_conditions(at, collective_threshold=tax.collective_threshold)
     repeat = figure["repeat"]
     satisfied_or_basic = C.rating.in_(("satisfied", "basically_satisfied"))

@@ -63,7 +63,8 @@ def _emit(
         render.write_csv(doc, sys.stdout)
     elif xlsx is not None:
         render.write_xlsx(doc, xlsx)
-        done(f"已写入 {xlsx}（{len(doc.sheets)} 张工作表，统计截至 {doc.as_of}）。")
+        charts = f"，另有“图表”工作表（{len(doc.charts)} 幅图）" if doc.charts else ""
+        done(f"已写入 {xlsx}（{len(doc.sheets)} 张工作表{charts}，统计截至 {doc.as_of}）。")
     else:
         for renderable in rich_renderables(doc, terminal=out.is_terminal):
             out.print(renderable)
