@@ -24,7 +24,7 @@ from typing import Any
 import pytest
 
 from conftest import Run, build_template, ok
-from xinfang_cli.figure_keys import ANNUAL_KEYS, MONTHLY_KEYS
+from xinfang_cli.labels import ANNUAL_FIGURES, MONTHLY_FIGURES
 
 SAMPLE = Path(__file__).parent.parent / "sample_data" / "cases.csv"
 HEADER = [
@@ -137,7 +137,7 @@ def test_every_annual_key_lists_as_many_cases_as_the_report_counts(
 ) -> None:
     db = ledgers[name]
     report = _json(xf, db, "report", "annual", "--year", str(year), "--as-of", as_of)
-    for key in ANNUAL_KEYS:
+    for key in ANNUAL_FIGURES:
         cases = _json(xf, db, "list", "--figure", key, "--year", str(year), "--as-of", as_of)
         assert len(cases) == report[key], (key, len(cases), report[key])
         assert all(c["received_on"].startswith(str(year)) for c in cases)
@@ -154,9 +154,34 @@ def test_every_monthly_key_lists_as_many_cases_as_the_report_counts(
 ) -> None:
     db = ledgers[name]
     report = _json(xf, db, "report", "monthly", "--month", month, "--as-of", as_of)
-    for key in MONTHLY_KEYS:
+    for key in MONTHLY_FIGURES:
         cases = _json(xf, db, "list", "--figure", key, "--month", month, "--as-of", as_of)
         assert len(cases) == report[key], (key, len(cases), report[key])
+
+
+def test_every_figure_key_has_a_condition_and_a_label() -> None:
+    from sqlalchemy import true
+
+    from xinfang_cli.figure_keys import Month, annual_conditions, monthly_conditions
+    from xinfang_cli.standing import AsOf
+
+    at = AsOf(date(2025, 12, 31))
+    assert list(annual_conditions(at, collective_threshold=5)) == list(ANNUAL_FIGURES)
+    month = Month(date(2025, 12, 1), date(2025, 12, 31))
+    conditions = monthly_conditions(month, at, collective_threshold=5, due_soon=true())
+    assert list(conditions) == list(MONTHLY_FIGURES)
+
+
+def test_shell_completion_offers_the_figure_keys() -> None:
+    from xinfang_cli.cli.options import complete_figure
+
+    offered = dict(complete_figure("o"))
+    assert offered == {
+        "open": "未办结",
+        "overdue_open": "超期未办结",
+        "open_at_end": "月末在办",
+        "overdue": "月末超期",
+    }
 
 
 def test_the_traced_cases_are_the_right_ones(

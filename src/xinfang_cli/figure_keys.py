@@ -21,47 +21,12 @@ from .aggregates import CASES, LIVE, C, count_if, received_between
 from .dates import month_end, month_start
 from .errors import InputError
 from .figures import change_pct
+from .labels import ANNUAL_FIGURES, MONTHLY_FIGURES
 from .ledger import Ledger
 from .models import Case
 from .records import case_record, co_map, record_reveal, repeats_of
 from .standing import AsOf
 from .taxonomy import Taxonomy
-
-# The keys of `report annual --json` that count cases, and what a reader calls them.
-ANNUAL_KEYS: dict[str, str] = {
-    "total": "受理信访事项",
-    "first_time": "初信初访",
-    "repeat": "重复访",
-    "bypass": "越级访",
-    "collective": "集体访",
-    "not_accepted": "不予受理",
-    "accepted": "已受理",
-    "closed": "已办结",
-    "open": "未办结",
-    "overdue_open": "超期未办结",
-    "first_time_closed": "初信初访已办结",
-    "first_time_one_time": "初信初访一次性办结",
-    "closed_on_time": "按期办结",
-    "decided": "已告知是否受理",
-    "decided_in_time": "按期告知是否受理",
-    "rated": "已评价",
-    "satisfied": "满意",
-    "basically_satisfied": "基本满意",
-    "dissatisfied": "不满意",
-    "aided": "帮扶救助",
-}
-
-# The keys of `report monthly --json` that count cases.
-MONTHLY_KEYS: dict[str, str] = {
-    "received": "本月受理",
-    "closed": "本月办结",
-    "open_at_end": "月末在办",
-    "overdue": "月末超期",
-    "due_soon": "月末临期",
-    "repeat": "本月重复访",
-    "collective": "本月集体访",
-    "bypass": "本月越级访",
-}
 
 
 def annual_conditions(at: AsOf, *, collective_threshold: int) -> dict[str, ColumnElement[bool]]:
@@ -153,13 +118,13 @@ def figure_condition(
     month's) report as of `as_of` — exactly those the report counts."""
     tax = ledger.taxonomy
     if month is None:
-        if key not in ANNUAL_KEYS:
-            raise unknown_key(key, ANNUAL_KEYS, "年度")
+        if key not in ANNUAL_FIGURES:
+            raise unknown_key(key, ANNUAL_FIGURES, "年度")
         at = AsOf(as_of)
         conditions = annual_conditions(at, collective_threshold=tax.collective_threshold)
         return and_(annual_cohort(year, as_of), conditions[key])
-    if key not in MONTHLY_KEYS:
-        raise unknown_key(key, MONTHLY_KEYS, "月度")
+    if key not in MONTHLY_FIGURES:
+        raise unknown_key(key, MONTHLY_FIGURES, "月度")
     window = Month(month_start(year, month), min(month_end(year, month), as_of))
     at = AsOf(window.end)
     return monthly_conditions(

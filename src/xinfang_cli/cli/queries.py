@@ -75,6 +75,7 @@ def list_cases(
             help="列出报表某项计数背后的案件：年度指标（配合 --year，如 repeat、overdue_open）"
             "或月度指标（配合 --month，如 received、due_soon），与报表同一口径、同一截止日期",
             metavar="KEY",
+            autocompletion=o.complete_figure,
         ),
     ] = None,
 ) -> None:
