@@ -351,6 +351,15 @@ def test_docx_tables_equal_the_json(draft: dict[str, Any]) -> None:
         str(data["rated"]),
         str(data["closed"]),
     ]
+    watched = _find(
+        tables, ["类型", "编号", "信访日期", "反映问题", "人数", "主办单位", "目前状态"]
+    )
+    for kind, key in (
+        ("集体访", "collective"),
+        ("越级访", "bypass"),
+        ("超期未结", "overdue_open"),
+    ):
+        assert sum(1 for r in watched[1:] if r[0] == kind) == data[key], key
     text = "\n".join(p.text for p in doc.paragraphs)
     assert f"帮扶救助{data['aided']}件，金额合计{data['aid_total_yuan']:,.2f}元" in text
 

@@ -20,7 +20,11 @@ from typing import Any
 
 from . import charts
 from .errors import FileFormatError, InputError
+from .figure_keys import cases_behind
 from .figures import money, num
+from .labels import STATUS_LABELS
+from .ledger import Ledger
+from .risk import CONFIDENTIAL_TEXT
 from .sheets import CHANGE, INT, NUMERIC, PCT, Column, Sheet, annual_document, cell_text
 from .summary import annual_markdown
 from .text import display_width
@@ -39,6 +43,16 @@ class Draft:
     tables: int = 0
     charts: int = 0
     warnings: list[str] = field(default_factory=list)
+
+
+# The cases the risk section lists by name, each list the cases behind the report's count.
+LISTED = {"collective": "集体访", "bypass": "越级访", "overdue_open": "超期未结"}
+
+
+def listed_cases(ledger: Ledger, *, year: int, as_of: date) -> dict[str, list[dict[str, Any]]]:
+    """For the risk section: the cases behind `collective`, `bypass` and `overdue_open` (the
+    same condition the report counts with, so each list is as long as the report's figure)."""
+    return {key: cases_behind(ledger, key, as_of=as_of, year=year)[1] for key in LISTED}
 
 
 def check_target(path: Path) -> None:
@@ -77,8 +91,11 @@ def _rate(value: float | None) -> str:
     return "—（无可计算的案件）" if value is None else f"{num(value)}%"
 
 
-def write_summary(r: dict[str, Any], path: Path) -> Draft:
-    """Write the year-end draft of the annual report `r` to `path` (a .docx)."""
+def write_summary(
+    r: dict[str, Any], path: Path, *, cases: dict[str, list[dict[str, Any]]] | None = None
+) -> Draft:
+    """Write the year-end draft of the annual report `r` to `path` (a .docx); `cases` (from
+    `listed_cases`) are listed by number in the risk section."""
     check_target(path)
     from docx import Document
     from docx.enum.text import WD_ALIGN_PARAGRAPH
@@ -147,6 +164,7 @@ def write_summary(r: dict[str, Any], path: Path) -> Draft:
         for grid_column, width in zip(t.columns, widths, strict=True):
             grid_column.width = Cm(width)  # the grid LibreOffice lays out by
         for row in t.rows:
+            row._tr.get_or_add_trPr().append(OxmlElement("w:cantSplit"))  # a row stays whole
             for cell, column, width in zip(row.cells, s.columns, widths, strict=True):
                 cell.width = Cm(width)
                 for p in cell.paragraphs:
@@ -243,6 +261,9 @@ def write_summary(r: dict[str, Any], path: Path) -> Draft:
     # --- risk ---------------------------------------------------------------------------------
     heading("风险防控与重复访、集体访")
     para(_risk_prose(r))
+    watched = _watched_sheet(r, cases or {})
+    if watched.rows:
+        table(watched)
     placeholder("重点信访问题包案化解情况、矛盾隐患排查情况")
 
     # --- activities ---------------------------------------------------------------------------
@@ -273,15 +294,31 @@ TEXT_WIDTH_CM = 15.8
 
 
 def column_widths(s: Sheet, texts: list[list[str]]) -> list[float]:
-    """Column widths (cm) over the text width: each column as wide as its widest cell, long
-    free text capped so the figures keep room."""
-    wants = []
-    for index, column in enumerate(s.columns):
-        widest = max([display_width(column.header), *(display_width(r[index]) for r in texts)])
-        cap = 40 if column.fold else 16
-        wants.append(max(min(widest, cap), 4) + 2)
-    total = sum(wants)
-    return [TEXT_WIDTH_CM * w / total for w in wants]
+    """Column widths (cm) over the text width: a column of figures, dates or names as wide as its
+    widest cell (9 pt: about 0.21 cm a half-width character, and the margins), free text the rest."""
+    widest = [
+        max([display_width(column.header), *(display_width(r[index]) for r in texts)])
+        for index, column in enumerate(s.columns)
+    ]
+    fixed = {
+        index: 0.21 * min(width, 30) + 0.55
+        for index, (column, width) in enumerate(zip(s.columns, widest, strict=True))
+        if not column.fold
+    }
+    folded = [index for index, column in enumerate(s.columns) if column.fold]
+    if not folded:
+        scale = TEXT_WIDTH_CM / sum(fixed.values())  # spread the spare width over every column
+        return [fixed[index] * scale for index in range(len(s.columns))]
+    spare = TEXT_WIDTH_CM - sum(fixed.values())
+    if spare < 3 * len(folded):
+        scale = (TEXT_WIDTH_CM - 3 * len(folded)) / sum(fixed.values())
+        fixed = {index: width * scale for index, width in fixed.items()}
+        spare = 3 * len(folded)
+    share = sum(widest[index] for index in folded) or 1
+    return [
+        fixed[index] if index in fixed else spare * widest[index] / share
+        for index in range(len(s.columns))
+    ]
 
 
 # --- prose ------------------------------------------------------------------------------------
@@ -451,6 +488,39 @@ def _topics_sheet(r: dict[str, Any]) -> Sheet:
             [t["term"], t["count"], t["previous"], t["change_pct"]]
             for t in r.get("hot_topics") or []
         ],
+    )
+
+
+def _watched_sheet(r: dict[str, Any], cases: dict[str, list[dict[str, Any]]]) -> Sheet:
+    short = {"registered": "待受理", "handling": "办理中", "closed": "已办结"}
+    rows = []
+    for key, kind in LISTED.items():
+        for c in cases.get(key, []):
+            summary = CONFIDENTIAL_TEXT if c["confidential"] else c["summary"]
+            rows.append(
+                [
+                    kind,
+                    c["number"],
+                    c["received_on"],
+                    summary,
+                    c["persons"],
+                    c["lead_dept"] or "",
+                    short.get(c["status"], STATUS_LABELS.get(c["status"], c["status"])),
+                ]
+            )
+    return Sheet(
+        "重点案件",
+        f"集体访、越级访与超期未办结案件（统计截至{r['as_of']}）",
+        [
+            Column("类型"),
+            Column("编号"),
+            Column("信访日期"),
+            Column("反映问题", fold=True),
+            Column("人数", INT),
+            Column("主办单位"),
+            Column("目前状态"),
+        ],
+        rows,
     )
 
 

@@ -130,9 +130,10 @@ def annual(
         sys.stdout.write(annual_markdown(data))
         return
     if docx is not None:
-        from ..yearend import write_summary
+        from ..yearend import listed_cases, write_summary
 
-        draft = write_summary(data, docx)
+        cases = listed_cases(ledger, year=wanted, as_of=when)
+        draft = write_summary(data, docx, cases=cases)
         for warning in draft.warnings:
             done(warning)
         done(
