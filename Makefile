@@ -61,7 +61,16 @@ demo: $(STAMP)
 	@echo; echo "== 2025 年度统计 =="
 	$(X) report annual --year 2025 --as-of 2026-01-31
 	$(X) report annual --year 2025 --as-of 2026-01-31 --markdown
-	@echo; echo "演示账本在 $(DEMO)/ledger.db；试试：XINFANG_DB=$(DEMO)/ledger.db $(BIN)/xinfang --help"
+	@echo; echo "== 报表中的每个数字都能查到具体案件：2025 年的重复访 (xinfang list --figure repeat --year 2025) =="
+	$(X) list --figure repeat --year 2025 --as-of 2026-01-31
+	@echo; echo "== 2025 年度工作总结初稿（Word，含图表；信访办自己的工作先登记几条） =="
+	@$(X) activity add --kind 校领导接待日 --on 2025-03-12 --people 36 --note 春季学期第一次接待日
+	@$(X) activity add --kind 校领导接待日 --on 2025-10-15 --people 28
+	@$(X) activity add --kind 联席会议 --on 2025-06-20
+	@$(X) activity add --kind 专题培训 --on 2025-09-05 --people 120
+	$(X) report annual --year 2025 --as-of 2026-01-31 --docx $(DEMO)/2025年信访工作总结.docx
+	@echo; echo "演示账本在 $(DEMO)/ledger.db，年度工作总结初稿在 $(DEMO)/2025年信访工作总结.docx（红色【请填写】处需补写）。"
+	@echo "试试：XINFANG_DB=$(DEMO)/ledger.db $(BIN)/xinfang --help"
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests bench sample_data tools

@@ -20,6 +20,7 @@ from xinfang_cli.cli.main import app
 AS_OF = "2025-12-20"
 ANNUAL_SHEETS = [
     "总体情况",
+    "各月受理",
     "事项分组",
     "事项类别",
     "信访人身份",
@@ -66,8 +67,8 @@ def _rows(ws: Any) -> list[list[Any]]:
 def test_every_sheet_has_title_as_of_and_chinese_headers(workbooks: dict[str, Path]) -> None:
     for kind, names in (("annual", ANNUAL_SHEETS), ("monthly", MONTHLY_SHEETS)):
         wb = load_workbook(workbooks[kind])
-        assert wb.sheetnames == names
-        for ws in wb.worksheets:
+        assert wb.sheetnames == [*names, "图表"]  # the charts on a sheet of their own
+        for ws in (wb[name] for name in names):
             assert ws["A1"].value and ws["A1"].font.bold
             assert ws["A2"].value == "统计截至"
             assert ws["B2"].value == datetime(2025, 12, 20)
@@ -167,7 +168,7 @@ def test_libreoffice_shows_the_same_numbers(workbooks: dict[str, Path], tmp_path
         "csv:Text - txt - csv (StarCalc):44,34,76,1,,0,false,true,true,false,false,-1",
     )
     sheets = {p.stem.removeprefix("annual-"): p for p in tmp_path.glob("annual-*.csv")}
-    assert set(sheets) == set(ANNUAL_SHEETS)
+    assert set(sheets) == {*ANNUAL_SHEETS, "图表"}
     for path in sheets.values():
         rows = list(csv.reader(path.open(encoding="utf-8")))
         assert rows[1][:2] == ["统计截至", "2025-12-20"]

@@ -378,6 +378,34 @@ def test_annual_every_key(xf: Callable[..., Any], built: Path) -> None:
                 "satisfaction_pct": 66.7,
             },
         ],
+        # topic words in the summary or content; 0024 was received after as-of
+        "hot_topics": [
+            {"term": "宿舍维修", "count": 4, "previous": 0, "change_pct": None},
+            {"term": "食堂价格", "count": 4, "previous": 0, "change_pct": None},  # 0020: content
+            {"term": "热水供应", "count": 2, "previous": 0, "change_pct": None},
+            {"term": "空调", "count": 1, "previous": 1, "change_pct": 0.0},
+            {"term": "饭菜质量", "count": 1, "previous": 0, "change_pct": None},
+            {"term": "职称评聘", "count": 1, "previous": 0, "change_pct": None},
+            {"term": "成绩复核", "count": 1, "previous": 0, "change_pct": None},
+            {"term": "选课系统", "count": 1, "previous": 0, "change_pct": None},
+        ],
+        "by_month": [
+            {"month": f"2025-{m:02d}", "count": now, "previous": before}
+            for m, now, before in [
+                (1, 0, 0),
+                (2, 0, 0),
+                (3, 2, 1),
+                (4, 1, 0),
+                (5, 1, 1),
+                (6, 1, 1),
+                (7, 1, 0),
+                (8, 0, 0),
+                (9, 1, 0),
+                (10, 1, 0),
+                (11, 5, 1),
+                (12, 10, 1),
+            ]  # fmt: skip
+        ],
         "complete": False,
         "collective_threshold": 5,
         "scorecard_min_cases": 5,

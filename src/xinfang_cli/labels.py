@@ -194,3 +194,41 @@ LEVEL_LABELS = {"red": "红色", "orange": "橙色", "yellow": "黄色"}
 def day_unit(mode: str) -> str:
     """How a count of days in this mode is written after the number: 天 or 个工作日."""
     return "个工作日" if mode == "working" else "天"
+
+
+# The keys of `report annual --json` that count cases (`list --figure KEY --year Y`), and what a
+# reader calls them; figure_keys.py holds the condition of each.
+ANNUAL_FIGURES: dict[str, str] = {
+    "total": "受理信访事项",
+    "first_time": "初信初访",
+    "repeat": "重复访",
+    "bypass": "越级访",
+    "collective": "集体访",
+    "not_accepted": "不予受理",
+    "accepted": "已受理",
+    "closed": "已办结",
+    "open": "未办结",
+    "overdue_open": "超期未办结",
+    "first_time_closed": "初信初访已办结",
+    "first_time_one_time": "初信初访一次性办结",
+    "closed_on_time": "按期办结",
+    "decided": "已告知是否受理",
+    "decided_in_time": "按期告知是否受理",
+    "rated": "已评价",
+    "satisfied": "满意",
+    "basically_satisfied": "基本满意",
+    "dissatisfied": "不满意",
+    "aided": "帮扶救助",
+}
+
+# The keys of `report monthly --json` that count cases (`list --figure KEY --month M`).
+MONTHLY_FIGURES: dict[str, str] = {
+    "received": "本月受理",
+    "closed": "本月办结",
+    "open_at_end": "月末在办",
+    "overdue": "月末超期",
+    "due_soon": "月末临期",
+    "repeat": "本月重复访",
+    "collective": "本月集体访",
+    "bypass": "本月越级访",
+}

@@ -27,6 +27,7 @@ from .aggregates import (
     sort_items,
 )
 from .dates import month_end, month_start, shift_month
+from .figure_keys import Month, mentions, monthly_conditions
 from .figures import change_pct
 from .labels import PENDING_GROUP
 from .ledger import Ledger
@@ -54,13 +55,6 @@ class MonthWindow:
         return month_start(y, m), min(month_end(y, m), self.as_of)
 
 
-def _text_has(word: str) -> ColumnElement[bool]:
-    return or_(
-        C.summary.contains(word, autoescape=True),
-        func.coalesce(C.content, "").contains(word, autoescape=True),
-    )
-
-
 def monthly(ledger: Ledger, *, year: int, month: int, as_of: date) -> dict[str, Any]:
     """`report monthly`: the month against the previous month and the same month last year."""
     check_month(year, month, as_of)
@@ -77,25 +71,31 @@ def monthly(ledger: Ledger, *, year: int, month: int, as_of: date) -> dict[str, 
     repeat = C.repeat_of.is_not(None)
     bypass = C.bypass == true()
     due_soon = at.due_soon(tax.warn_days, ledger.calendar)
+    figure = monthly_conditions(
+        Month(window.start, end),
+        at,
+        collective_threshold=tax.collective_threshold,
+        due_soon=due_soon,
+    )
 
     received = select(
-        count_if(in_month).label("received"),
+        count_if(figure["received"]).label("received"),
         count_if(in_prev).label("previous_month"),
         count_if(in_last_year).label("same_month_last_year"),
-        count_if(and_(in_month, repeat)).label("repeat"),
-        count_if(and_(in_month, collective)).label("collective"),
-        count_if(and_(in_month, bypass)).label("bypass"),
-        count_if(and_(in_month, at.accepted)).label("accepted"),
+        count_if(figure["repeat"]).label("repeat"),
+        count_if(figure["collective"]).label("collective"),
+        count_if(figure["bypass"]).label("bypass"),
+        count_if(and_(figure["received"], at.accepted)).label("accepted"),
     ).where(or_(in_month, in_prev, in_last_year))
-    closed = select(func.count()).where(C.closed_on >= window.start, C.closed_on <= end, LIVE)
+    closed = select(func.count()).where(figure["closed"])
     # 回访: closed cases still unrated `followup_days` after closing, at the month's end
     followup = select(func.count()).where(
         C.closed_on <= end, at.awaiting_followup(tax.followup_days)
     )
     backlog = select(
-        count_if(at.open).label("open_at_end"),
-        count_if(at.overdue).label("overdue"),
-        count_if(due_soon).label("due_soon"),
+        count_if(figure["open_at_end"]).label("open_at_end"),
+        count_if(figure["overdue"]).label("overdue"),
+        count_if(figure["due_soon"]).label("due_soon"),
         count_if(and_(in_month, at.registered)).label("pending_received"),
         count_if(at.registered).label("pending_open"),
         count_if(and_(at.registered, at.overdue)).label("pending_overdue"),
@@ -129,15 +129,13 @@ def monthly(ledger: Ledger, *, year: int, month: int, as_of: date) -> dict[str, 
     terms = list(dict.fromkeys(tax.topic_words))
     topics = (
         select(
-            *[count_if(and_(in_month, _text_has(t))) for t in terms],
-            *[count_if(and_(in_prev, _text_has(t))) for t in terms],
+            *[count_if(and_(in_month, mentions(t))) for t in terms],
+            *[count_if(and_(in_prev, mentions(t))) for t in terms],
         ).where(or_(in_month, in_prev))
         if terms
         else None
     )
-    sensitive = (
-        or_(*[_text_has(w) for w in tax.sensitive_words]) if tax.sensitive_words else false()
-    )
+    sensitive = or_(*[mentions(w) for w in tax.sensitive_words]) if tax.sensitive_words else false()
     flagged = select(
         C.number, C.summary, C.content, C.confidential, C.persons, C.bypass, C.repeat_of
     ).where(in_month, or_(collective, bypass, repeat, sensitive))

@@ -119,10 +119,64 @@ def write_xlsx(doc: Document, path: Path) -> None:
         ws.page_setup.fitToWidth = 1
         ws.page_setup.fitToHeight = 0
         ws.print_title_rows = f"{HEADER_ROW}:{HEADER_ROW}"
+    if doc.charts:
+        _add_charts(wb, doc)
     try:
         wb.save(path)
     except OSError as exc:
         raise FileFormatError(f"无法写入 {path}：{exc.strerror or exc}") from None
+
+
+CHART_SHEET = "图表"
+
+
+def _add_charts(wb: Any, doc: Document) -> None:
+    """Native Excel charts on a sheet of their own, each drawn from the cells of its table's
+    sheet, so a clerk's correction of a cell redraws the chart."""
+    from openpyxl.chart import BarChart, PieChart, Reference
+    from openpyxl.chart.label import DataLabelList
+    from openpyxl.styles import Font
+
+    ws = wb.create_sheet(CHART_SHEET)
+    ws["A1"] = f"{doc.title} · 图表"
+    ws["A1"].font = Font(bold=True, size=13)
+    ws["A2"] = "统计截至"
+    ws["A2"].font = Font(bold=True)
+    ws["B2"] = doc.as_of
+    ws["B2"].number_format = "yyyy-mm-dd"
+    ws.column_dimensions["B"].width = 12
+    rows = {sheet.name[:31]: len(sheet.rows) for sheet in doc.sheets}
+    anchor_row = 4
+    for spec in doc.charts:
+        count = min(rows.get(spec.sheet[:31], 0), spec.rows or 10**6)
+        if count == 0:
+            continue  # nothing to draw (an empty table)
+        source = wb[spec.sheet[:31]]
+        last = HEADER_ROW + count
+        labels = Reference(source, min_col=spec.labels, min_row=HEADER_ROW + 1, max_row=last)
+        chart: Any
+        if spec.kind == "pie":
+            chart = PieChart()
+            chart.dataLabels = DataLabelList()
+            chart.dataLabels.showPercent = True
+            for shown in ("showVal", "showCatName", "showSerName", "showLegendKey"):
+                setattr(chart.dataLabels, shown, False)
+        else:
+            chart = BarChart()
+            chart.type = "bar" if spec.kind == "barh" else "col"
+            if spec.axis_title:
+                chart.y_axis.title = spec.axis_title
+            if spec.kind == "barh":
+                chart.x_axis.scaling.orientation = "maxMin"  # the largest on top, as listed
+        for column in spec.values:
+            values = Reference(source, min_col=column, min_row=HEADER_ROW, max_row=last)
+            chart.add_data(values, titles_from_data=True)
+        chart.set_categories(labels)
+        chart.title = spec.title
+        height = 7.5 if spec.kind != "barh" else max(7.5, 0.55 * count + 2)
+        chart.width, chart.height = 16, height
+        ws.add_chart(chart, f"A{anchor_row}")
+        anchor_row += int(height * 2) + 2
 
 
 def _xlsx_color(style: str) -> str | None:

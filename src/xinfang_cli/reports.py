@@ -19,20 +19,19 @@ from datetime import date
 from fractions import Fraction
 from typing import Any
 
-from sqlalchemy import ColumnElement, Connection, and_, case, exists, func, not_, or_, select, true
+from sqlalchemy import ColumnElement, Connection, and_, case, func, or_, select
 
 from .activities import year_totals
 from .aggregates import (
-    CASES,
     UNCLASSIFIED,
     C,
     check_year,
     connect,
     count_if,
     rank,
-    received_between,
     sort_items,
 )
+from .figure_keys import annual_cohort, annual_conditions, by_month, hot_topics
 from .figures import change_pct, pct, round1, yuan
 from .labels import PENDING_GROUP
 from .ledger import Ledger
@@ -88,46 +87,20 @@ def annual(ledger: Ledger, *, year: int, as_of: date) -> dict[str, Any]:
     check_year(year, as_of)
     tax = ledger.taxonomy
     at = AsOf(as_of)
-    cohort = received_between(date(year, 1, 1), min(date(year, 12, 31), as_of))
-    previous = received_between(date(year - 1, 1, 1), min(date(year - 1, 12, 31), as_of))
-    repeat = C.repeat_of.is_not(None)
-    first_time = C.repeat_of.is_(None)
-    later = CASES.alias("later")
-    # One-time: no case received by as-of (in any year) names it as the matter it repeats.
-    repeated = exists().where(
-        later.c.repeat_of == C.number, later.c.received_on <= as_of, later.c.status != "voided"
-    )
+    cohort = annual_cohort(year, as_of)
+    previous = annual_cohort(year - 1, as_of)
+    figure = annual_conditions(at, collective_threshold=tax.collective_threshold)
+    repeat = figure["repeat"]
     satisfied_or_basic = C.rating.in_(("satisfied", "basically_satisfied"))
 
     headline = select(
-        func.count().label("total"),
-        count_if(first_time).label("first_time"),
-        count_if(repeat).label("repeat"),
-        count_if(C.bypass == true()).label("bypass"),
-        count_if(C.persons >= tax.collective_threshold).label("collective"),
-        count_if(at.not_accepted).label("not_accepted"),
-        count_if(at.accepted).label("accepted"),
-        count_if(at.closed).label("closed"),
-        count_if(at.open).label("open"),
-        count_if(at.overdue).label("overdue_open"),
-        count_if(and_(first_time, at.closed)).label("first_time_closed"),
-        count_if(and_(first_time, at.closed, not_(repeated))).label("first_time_one_time"),
-        count_if(at.closed_on_time).label("closed_on_time"),
-        count_if(at.decided).label("decided"),
-        count_if(at.decided_in_time).label("decided_in_time"),
-        count_if(at.rated).label("rated"),
-        count_if(and_(at.rated, C.rating == "satisfied")).label("satisfied"),
-        count_if(and_(at.rated, C.rating == "basically_satisfied")).label("basically_satisfied"),
-        count_if(and_(at.rated, C.rating == "dissatisfied")).label("dissatisfied"),
-        count_if(and_(at.closed, C.aid_fen > 0)).label("aided"),
+        *[count_if(condition).label(key) for key, condition in figure.items()],
+        func.coalesce(func.sum(case((figure["aided"], C.aid_fen), else_=0)), 0).label("aid_fen"),
         count_if(and_(at.closed, C.outcome == AID_OUTCOME, func.coalesce(C.aid_fen, 0) <= 0)).label(
             "aid_without_amount"
         ),
         count_if(at.registered).label("pending"),
         count_if(and_(at.registered, at.overdue)).label("pending_overdue"),
-        func.coalesce(
-            func.sum(case((and_(at.closed, C.aid_fen > 0), C.aid_fen), else_=0)), 0
-        ).label("aid_fen"),
     ).where(cohort)
     before = select(func.count().label("total"), count_if(repeat).label("repeat")).where(previous)
     groups = select(C.group_key, func.count().label("n")).where(cohort).group_by(C.group_key)
@@ -183,6 +156,8 @@ def annual(ledger: Ledger, *, year: int, as_of: date) -> dict[str, Any]:
         outcome_rows = conn.execute(outcomes).all()
         department_rows = conn.execute(departments).mappings().all()
         activities = year_totals(conn, ledger, year=year, as_of=as_of)
+        months = by_month(conn, year=year, as_of=as_of)
+        topics = hot_topics(conn, tax, year=year, as_of=as_of)
 
     total = int(h["total"])
     closed = int(h["closed"])
@@ -366,6 +341,8 @@ def annual(ledger: Ledger, *, year: int, as_of: date) -> dict[str, Any]:
         "largest_aid": largest_aid,
         "by_identity": by_identity,
         "trend": trend,
+        "hot_topics": topics,
+        "by_month": months,
         # beyond the contract: what a reader needs to read the figures right
         "complete": as_of >= date(year, 12, 31),
         "collective_threshold": tax.collective_threshold,
@@ -385,22 +362,14 @@ def _petitioner(name: str | None, confidential: bool, purged_on: date | None) ->
 
 def _rates(conn: Connection, cohort: ColumnElement[bool], as_of: date) -> dict[str, int]:
     """The counts behind the three rates of the trend, for one year's cohort seen on `as_of`:
-    the same expressions as the headline (one-time: no later case by `as_of` repeats it)."""
-    at = AsOf(as_of)
-    first_time = C.repeat_of.is_(None)
-    later = CASES.alias("later")
-    repeated = exists().where(
-        later.c.repeat_of == C.number, later.c.received_on <= as_of, later.c.status != "voided"
-    )
-    good = C.rating.in_(("satisfied", "basically_satisfied"))
+    the headline's own conditions (figure_keys), so a year's trend row is its report's."""
+    figure = annual_conditions(AsOf(as_of), collective_threshold=0)
+    keys = ("first_time_closed", "first_time_one_time", "closed", "closed_on_time", "rated")
+    good = or_(figure["satisfied"], figure["basically_satisfied"])
     query = select(
         func.count().label("total"),
-        count_if(and_(first_time, at.closed)).label("first_time_closed"),
-        count_if(and_(first_time, at.closed, not_(repeated))).label("first_time_one_time"),
-        count_if(at.closed).label("closed"),
-        count_if(at.closed_on_time).label("closed_on_time"),
-        count_if(at.rated).label("rated"),
-        count_if(and_(at.rated, good)).label("good"),
+        *[count_if(figure[key]).label(key) for key in keys],
+        count_if(good).label("good"),
     ).where(cohort)
     return {key: int(value) for key, value in conn.execute(query).mappings().one().items()}
 
@@ -410,7 +379,7 @@ def _trend(conn: Connection, *, year: int, as_of: date) -> list[dict[str, Any]]:
     received by the as-of date, steps up to it); years without cases are left out."""
     out = []
     for y in range(year - TREND_YEARS + 1, year + 1):
-        cohort = received_between(date(y, 1, 1), min(date(y, 12, 31), as_of))
+        cohort = annual_cohort(y, as_of)
         n = _rates(conn, cohort, as_of)
         if not n["total"]:
             continue

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from .figures import money, num
+from .figures import change_pct, money, num
 from .labels import LEVEL_LABELS, PENDING_GROUP
 
 # Cell kinds
@@ -56,6 +56,7 @@ class Sheet:
     columns: list[Column]
     rows: list[list[Any]] = field(default_factory=list)
     caption: str | None = None
+    bars: bool = False  # on a terminal drawn as bars (label, then counts), a table elsewhere
 
     def cells(self, row: list[Any]) -> list[Cell]:
         return [
@@ -64,12 +65,27 @@ class Sheet:
         ]
 
 
+@dataclass(frozen=True)
+class Chart:
+    """A chart drawn from a sheet's own cells: categories from column `labels`, one series per
+    column of `values` (1-based columns of the sheet), over all its data rows."""
+
+    title: str
+    sheet: str
+    labels: int
+    values: tuple[int, ...]
+    kind: str = "bar"  # bar (columns), barh (horizontal bars), pie
+    axis_title: str | None = None
+    rows: int | None = None  # only the first N data rows (a total row left out)
+
+
 @dataclass
 class Document:
     title: str
     as_of: date
     sheets: list[Sheet]
     notes: list[str] = field(default_factory=list)
+    charts: list[Chart] = field(default_factory=list)
 
 
 # --- words ----------------------------------------------------------------------------------
@@ -290,7 +306,16 @@ def annual_document(r: dict[str, Any]) -> Document:
             if part
         ),
     )
-    sheets = [headline, groups, categories, identities, channels, outcomes]
+    months = month_sheet(r)
+    sheets = [
+        headline,
+        *([months] if months else []),
+        groups,
+        categories,
+        identities,
+        channels,
+        outcomes,
+    ]
     if r.get("largest_aid"):
         sheets.append(
             Sheet(
@@ -301,7 +326,41 @@ def annual_document(r: dict[str, Any]) -> Document:
             )
         )
     sheets += [departments, trend]
-    return Document(f"{year}年度信访工作统计", as_of, sheets, notes)
+    charts = [
+        Chart("各分组占比", groups.name, 1, (2,), kind="pie"),
+        Chart("各类别件次", categories.name, 1, (3,), kind="barh", axis_title="件次"),
+    ]
+    if months:
+        charts.insert(0, Chart(months.title, months.name, 1, (2, 3), axis_title="件次"))
+    return Document(f"{year}年度信访工作统计", as_of, sheets, notes, charts)
+
+
+def month_sheet(r: dict[str, Any]) -> Sheet | None:
+    """Cases received in each month of the year and of the year before (None for a report dict
+    from before the months were counted)."""
+    if not r.get("by_month"):
+        return None
+    year = r["year"]
+    return Sheet(
+        "各月受理",
+        f"各月受理件次（{year}年与{year - 1}年）",
+        [
+            Column("月份"),
+            Column(f"{year}年", INT),
+            Column(f"{year - 1}年", INT),
+            Column("同比", CHANGE),
+        ],
+        [
+            [
+                f"{int(m['month'][5:])}月",
+                m["count"],
+                m["previous"],
+                change_pct(m["count"], m["previous"]),
+            ]
+            for m in r["by_month"]
+        ],
+        bars=True,
+    )
 
 
 AID_NAME = "帮扶到位"
@@ -490,6 +549,7 @@ def monthly_document(r: dict[str, Any]) -> Document:
         as_of,
         [headline, categories, topics, departments, alerts],
         notes,
+        [Chart("各类别本月与上月件次", categories.name, 1, (3, 4), kind="barh", axis_title="件次")],
     )
 
 

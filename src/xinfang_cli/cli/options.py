@@ -82,6 +82,16 @@ def complete_status(incomplete: str) -> list[str]:
     return _matching(list(STATUS_CHOICES), incomplete)
 
 
+def complete_figure(incomplete: str) -> list[tuple[str, str]]:
+    from ..labels import ANNUAL_FIGURES, MONTHLY_FIGURES
+
+    labels = {
+        **ANNUAL_FIGURES,
+        **{k: v for k, v in MONTHLY_FIGURES.items() if k not in ANNUAL_FIGURES},
+    }
+    return [(key, label) for key, label in labels.items() if key.startswith(incomplete)]
+
+
 # --- the registration fields ------------------------------------------------------------------
 Received = Annotated[
     Optional[str],

@@ -68,23 +68,52 @@ def list_cases(
     as_table: Annotated[
         bool, typer.Option("--table", help="输出到管道时也画表格（默认每件一行、以制表符分隔）")
     ] = False,
+    figure: Annotated[
+        Optional[str],
+        typer.Option(
+            "--figure",
+            help="列出报表某项计数背后的案件：年度指标（配合 --year，如 repeat、overdue_open）"
+            "或月度指标（配合 --month，如 received、due_soon），与报表同一口径、同一截止日期",
+            metavar="KEY",
+            autocompletion=o.complete_figure,
+        ),
+    ] = None,
 ) -> None:
     """列出案件（可按状态、类别、单位、日期、超期、关键词筛选）。
 
-    在终端上画成表格；输出到管道或文件时每件一行、以制表符分隔，首行为表头。"""
+    在终端上画成表格；输出到管道或文件时每件一行、以制表符分隔，首行为表头。
+    --figure KEY 列出年报（--year）或月报（--month）某项计数所含的全部案件，件数与报表一致。"""
     from ..dates import parse_month, window
     from ..errors import InputError
     from ..records import CaseFilter, find_records
 
     if as_json and as_csv:
         raise InputError("--json 与 --csv 只能选一个。")
+    picked_month = parse_month(month, today=today()) if month else None
+    if figure is not None:
+        if year is not None and picked_month is not None:
+            raise InputError(
+                "--figure 与 --year、--month 只能选一个：年度指标用 --year，月度指标用 --month。"
+            )
+        if year is None and picked_month is None:
+            raise InputError("--figure 需要 --year（年度指标）或 --month（月度指标）。")
     start, end = window(
         start=parse_day(received_from) if received_from else None,
         end=parse_day(received_to) if received_to else None,
-        month=parse_month(month, today=today()) if month else None,
-        year=year,
+        month=picked_month if figure is None else None,
+        year=year if figure is None else None,
     )
     when = parse_day(as_of, default=today())
+    if figure is not None:
+        from ..aggregates import check_month
+        from ..aggregates import check_year as check_year_reached
+        from ..dates import check_year
+
+        if picked_month is not None:
+            check_month(*picked_month, when)
+        else:
+            assert year is not None
+            check_year_reached(check_year(year), when)
     ledger = open_ledger(ctx, write=False)
     flt = CaseFilter(
         status=status,
@@ -98,7 +127,23 @@ def list_cases(
         as_of=when,
         voided=voided,
     )
-    cases, records = find_records(ledger, flt, as_of=when, reveal=reveal)
+    if figure is None:
+        cases, records = find_records(ledger, flt, as_of=when, reveal=reveal)
+    else:
+        from ..figure_keys import cases_behind
+        from ..records import filter_conditions
+
+        fig_year, fig_month = picked_month if picked_month else (year, None)
+        assert fig_year is not None
+        cases, records = cases_behind(
+            ledger,
+            figure.strip(),
+            as_of=when,
+            year=fig_year,
+            month=fig_month,
+            extra=filter_conditions(ledger, flt),
+            reveal=reveal,
+        )
     if as_json:
         emit_json(records)
     elif as_csv:

@@ -63,9 +63,10 @@ def _emit(
         render.write_csv(doc, sys.stdout)
     elif xlsx is not None:
         render.write_xlsx(doc, xlsx)
-        done(f"已写入 {xlsx}（{len(doc.sheets)} 张工作表，统计截至 {doc.as_of}）。")
+        charts = f"，另有“图表”工作表（{len(doc.charts)} 幅图）" if doc.charts else ""
+        done(f"已写入 {xlsx}（{len(doc.sheets)} 张工作表{charts}，统计截至 {doc.as_of}）。")
     else:
-        for renderable in rich_renderables(doc, colours=out.color_system):
+        for renderable in rich_renderables(doc, terminal=out.is_terminal, colours=out.color_system):
             out.print(renderable)
 
 
@@ -83,12 +84,21 @@ def annual(
     markdown: Annotated[
         bool, typer.Option("--markdown", help="输出年度总结开头一段（总量、同比、各类占比）")
     ] = False,
+    docx: Annotated[
+        Optional[Path],
+        typer.Option(
+            "--docx",
+            help="写出年度工作总结初稿（Word）：开头一段、各项数字与表格、两幅图表，"
+            "需撰稿人补写处标为【请填写：…】",
+            metavar="FILE",
+        ),
+    ] = None,
 ) -> None:
     """年度统计：总量与同比、各项比率、分类占比、单位考核。
 
     依次列出：受理总量与同比、初信初访一次性办结率、重复访与同比、越级访、集体访、及时受理率、
     按期办结率、满意率；按分组、类别、信访形式的占比；办理结果（三到位一处理）与帮扶金额；
-    各主办单位的考核表。--markdown 输出年度总结的开头一段。
+    各主办单位的考核表。--markdown 输出年度总结的开头一段；--docx 写出年度工作总结的 Word 初稿。
     """
     import sys
 
@@ -98,14 +108,38 @@ def annual(
     from ..sheets import annual_document
     from ..summary import annual_markdown
 
-    _one_format(**{"--json": as_json, "--csv": as_csv, "--xlsx": xlsx, "--markdown": markdown})
+    _one_format(
+        **{
+            "--json": as_json,
+            "--csv": as_csv,
+            "--xlsx": xlsx,
+            "--markdown": markdown,
+            "--docx": docx,
+        }
+    )
     when = parse_day(as_of, default=today())
     wanted = parse_year(year) if year is not None else when.year
     check_year(wanted, when)
+    if docx is not None:
+        from ..yearend import check_target
+
+        check_target(docx)
     ledger = open_ledger(ctx, write=False)
     data = annual_report(ledger, year=wanted, as_of=when)
     if markdown:
         sys.stdout.write(annual_markdown(data))
+        return
+    if docx is not None:
+        from ..yearend import listed_cases, write_summary
+
+        cases = listed_cases(ledger, year=wanted, as_of=when)
+        draft = write_summary(data, docx, cases=cases)
+        for warning in draft.warnings:
+            done(warning)
+        done(
+            f"已写入 {docx}（{wanted}年工作总结初稿：{draft.tables} 张表、{draft.charts} 幅图，"
+            f"统计截至 {when}；红色【请填写】处需补写）。"
+        )
         return
     _emit(annual_document(data), data=data, as_json=as_json, as_csv=as_csv, xlsx=xlsx)
 

@@ -7,17 +7,20 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from ..sheets import LEVEL_STYLES_16, NUMERIC, Cell, Document, cell_text
+from ..sheets import LEVEL_STYLES_16, NUMERIC, Cell, Document, Sheet, cell_text
 from .wrap import Wrap
 
 if TYPE_CHECKING:
     from rich.console import RenderableType
 
 
-def rich_renderables(doc: Document, *, colours: str | None = None) -> list[RenderableType]:
+def rich_renderables(
+    doc: Document, *, terminal: bool = False, colours: str | None = None
+) -> list[RenderableType]:
     """Each sheet as a bold title line, its table and its caption; titles are printed on their own
-    line (not as the table's title) so a narrow table never folds a long title. `colours`: the
-    console's colour system; with 16 colours the level styles change so the three stay apart."""
+    line (not as the table's title) so a narrow table never folds a long title. On a terminal a
+    sheet marked `bars` is drawn as a small bar chart; piped, it stays a plain table. `colours`:
+    the console's colour system; with 16 colours the level styles change so the three stay apart."""
     few = colours in ("standard", "windows")
     from rich import box
     from rich.table import Table
@@ -30,6 +33,9 @@ def rich_renderables(doc: Document, *, colours: str | None = None) -> list[Rende
         out.append(Wrap(sheet.title, style="bold"))
         if index == 0:
             out.extend(Wrap(note, style="italic") for note in doc.notes)
+        if terminal and sheet.bars and sheet.rows:
+            out.append(bar_chart(sheet))
+            continue
         table = Table(
             header_style="bold",
             box=box.SIMPLE_HEAD,
@@ -67,3 +73,33 @@ def _cell(cell: Cell, few_colours: bool) -> RenderableType:
     if cell.kind in NUMERIC:
         return Text(cell_text(cell), style=style, justify="right", no_wrap=True)
     return Wrap(cell_text(cell), style=style)
+
+
+BAR_WIDTH = 30
+
+
+def bar_chart(sheet: Sheet) -> RenderableType:
+    """Rows of (label, this period's count, an earlier count, …) as one line each: a bar of the
+    first count with its number, the earlier count beside it in dim text for comparison."""
+    from rich.bar import Bar
+    from rich.table import Table
+    from rich.text import Text
+
+    counts = [[v for v in row[1:3] if isinstance(v, int)] for row in sheet.rows]
+    top = max((max(c, default=0) for c in counts), default=0) or 1
+    grid = Table.grid(padding=(0, 1))
+    grid.add_column(no_wrap=True, justify="right")
+    grid.add_column(width=BAR_WIDTH, no_wrap=True)
+    grid.add_column(no_wrap=True, justify="right")
+    grid.add_column(no_wrap=True)
+    before_name = sheet.columns[2].header if len(sheet.columns) > 2 else ""
+    for row, values in zip(sheet.rows, counts, strict=True):
+        now = values[0] if values else 0
+        before = values[1] if len(values) > 1 else None
+        grid.add_row(
+            str(row[0]),
+            Bar(top, 0, now, width=BAR_WIDTH, color="blue"),
+            str(now),
+            Text("" if before is None else f"{before_name} {before}", style="dim"),
+        )
+    return grid

@@ -1,0 +1,219 @@
+"""Which cases each report figure counts — one SQL condition per JSON key, in one place.
+
+`report annual` counts `count_if(condition)` over its cohort, `report monthly` over its month, and
+`list --figure KEY` selects the cases meeting the very same condition, so a count and the list of
+the cases behind it cannot drift apart. Also the year's figures the year-end summary adds beside
+the report's counts: cases by month (this year against last) and the topic words this year
+against last (`mentions` is the one rule of what a topic word counts, shared with the month).
+"""
+
+from __future__ import annotations
+
+import difflib
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from sqlalchemy import ColumnElement, Connection, and_, exists, func, not_, or_, select, true
+from sqlmodel import col
+
+from .aggregates import CASES, LIVE, C, count_if, received_between
+from .dates import month_end, month_start
+from .errors import InputError
+from .figures import change_pct
+from .labels import ANNUAL_FIGURES, MONTHLY_FIGURES
+from .ledger import Ledger
+from .models import Case
+from .records import case_record, co_map, record_reveal, repeats_of
+from .standing import AsOf
+from .taxonomy import Taxonomy
+
+
+def annual_conditions(at: AsOf, *, collective_threshold: int) -> dict[str, ColumnElement[bool]]:
+    """For each annual key, whether a case of the year's cohort counts, seen as of `at.on`."""
+    repeat = C.repeat_of.is_not(None)
+    first_time = C.repeat_of.is_(None)
+    later = CASES.alias("later")
+    # One-time: no case received by as-of (in any year) names it as the matter it repeats.
+    repeated = exists().where(
+        later.c.repeat_of == C.number, later.c.received_on <= at.on, later.c.status != "voided"
+    )
+    return {
+        "total": true(),
+        "first_time": first_time,
+        "repeat": repeat,
+        "bypass": C.bypass == true(),
+        "collective": C.persons >= collective_threshold,
+        "not_accepted": at.not_accepted,
+        "accepted": at.accepted,
+        "closed": at.closed,
+        "open": at.open,
+        "overdue_open": at.overdue,
+        "first_time_closed": and_(first_time, at.closed),
+        "first_time_one_time": and_(first_time, at.closed, not_(repeated)),
+        "closed_on_time": at.closed_on_time,
+        "decided": at.decided,
+        "decided_in_time": at.decided_in_time,
+        "rated": at.rated,
+        "satisfied": and_(at.rated, C.rating == "satisfied"),
+        "basically_satisfied": and_(at.rated, C.rating == "basically_satisfied"),
+        "dissatisfied": and_(at.rated, C.rating == "dissatisfied"),
+        "aided": and_(at.closed, C.aid_fen > 0),
+    }
+
+
+@dataclass(frozen=True)
+class Month:
+    """A report month: received from `start`; the end-of-month figures taken at `end` (the
+    month's last day or the as-of date, whichever is earlier)."""
+
+    start: date
+    end: date
+
+
+def monthly_conditions(
+    month: Month, at: AsOf, *, collective_threshold: int, due_soon: ColumnElement[bool]
+) -> dict[str, ColumnElement[bool]]:
+    """For each monthly key, the whole condition on a live case (the period included): cases
+    received in the month, closed in the month (whenever received), or open at its end."""
+    in_month = received_between(month.start, month.end)
+    open_at_end = and_(C.received_on <= month.end, at.maybe_open, LIVE, at.open)
+    return {
+        "received": in_month,
+        "closed": and_(C.closed_on >= month.start, C.closed_on <= month.end, LIVE),
+        "open_at_end": open_at_end,
+        "overdue": and_(open_at_end, at.overdue),
+        "due_soon": and_(open_at_end, due_soon),
+        "repeat": and_(in_month, C.repeat_of.is_not(None)),
+        "collective": and_(in_month, C.persons >= collective_threshold),
+        "bypass": and_(in_month, C.bypass == true()),
+    }
+
+
+def mentions(term: str) -> ColumnElement[bool]:
+    """A case mentions a topic word when its summary or content holds it."""
+    return or_(
+        C.summary.contains(term, autoescape=True),
+        func.coalesce(C.content, "").contains(term, autoescape=True),
+    )
+
+
+# --- the cases behind a figure -----------------------------------------------------------------
+def unknown_key(key: str, valid: dict[str, str], what: str) -> InputError:
+    close = difflib.get_close_matches(key, list(valid), n=3, cutoff=0.5)
+    hint = f"您是不是要找：{'、'.join(close)}？" if close else ""
+    listed = "、".join(f"{k}（{label}）" for k, label in valid.items())
+    return InputError(f"未知的{what}指标“{key}”。{hint}可选：{listed}。")
+
+
+def annual_cohort(year: int, as_of: date) -> ColumnElement[bool]:
+    """The cases of `report annual --year Y`: the live cases received in Y by the as-of date."""
+    return received_between(date(year, 1, 1), min(date(year, 12, 31), as_of))
+
+
+def figure_condition(
+    ledger: Ledger, key: str, *, as_of: date, year: int, month: int | None = None
+) -> ColumnElement[bool]:
+    """The whole condition of the cases behind `key` of the year's (or, with `month`, the
+    month's) report as of `as_of` — exactly those the report counts."""
+    tax = ledger.taxonomy
+    if month is None:
+        if key not in ANNUAL_FIGURES:
+            raise unknown_key(key, ANNUAL_FIGURES, "年度")
+        at = AsOf(as_of)
+        conditions = annual_conditions(at, collective_threshold=tax.collective_threshold)
+        return and_(annual_cohort(year, as_of), conditions[key])
+    if key not in MONTHLY_FIGURES:
+        raise unknown_key(key, MONTHLY_FIGURES, "月度")
+    window = Month(month_start(year, month), min(month_end(year, month), as_of))
+    at = AsOf(window.end)
+    return monthly_conditions(
+        window,
+        at,
+        collective_threshold=tax.collective_threshold,
+        due_soon=at.due_soon(tax.warn_days, ledger.calendar),
+    )[key]
+
+
+def cases_behind(
+    ledger: Ledger,
+    key: str,
+    *,
+    as_of: date,
+    year: int,
+    month: int | None = None,
+    extra: list[ColumnElement[bool]] | None = None,
+    reveal: bool = False,
+) -> tuple[list[Case], list[dict[str, Any]]]:
+    """`list --figure`: the cases behind a report count (with any further filters of `list`)
+    and their JSON records, in the order of receipt."""
+    condition = figure_condition(ledger, key, as_of=as_of, year=year, month=month)
+    with ledger.reading() as session:
+        query = (
+            select(Case)
+            .where(condition, *(extra or []))
+            .order_by(col(Case.received_on), col(Case.year), col(Case.seq))
+        )
+        cases = list(session.execute(query).scalars())
+        cos = co_map(session, cases)
+        later = repeats_of(session, [c.number for c in cases])
+    if reveal and cases:
+        record_reveal(ledger, [c.number for c in cases], reason="list --reveal 查看个人信息")
+    records = [
+        case_record(
+            c, cos.get(c.id or 0, []), as_of=as_of, reveal=reveal, repeats=later.get(c.number, [])
+        )
+        for c in cases
+    ]
+    return cases, records
+
+
+# --- the year by month, and topic words year on year ------------------------------------------
+def by_month(conn: Connection, *, year: int, as_of: date) -> list[dict[str, Any]]:
+    """Cases received in each month of `year` and of the year before (seen as of `as_of`)."""
+    this_year = [
+        count_if(received_between(month_start(year, m), min(month_end(year, m), as_of)))
+        for m in range(1, 13)
+    ]
+    last_year = [
+        count_if(received_between(month_start(year - 1, m), min(month_end(year - 1, m), as_of)))
+        for m in range(1, 13)
+    ]
+    row = conn.execute(
+        select(*this_year, *last_year).where(
+            or_(annual_cohort(year, as_of), annual_cohort(year - 1, as_of))
+        )
+    ).one()
+    return [
+        {"month": f"{year}-{m:02d}", "count": int(row[m - 1]), "previous": int(row[12 + m - 1])}
+        for m in range(1, 13)
+    ]
+
+
+def hot_topics(conn: Connection, tax: Taxonomy, *, year: int, as_of: date) -> list[dict[str, Any]]:
+    """Each topic word of the taxonomy: cases of the year mentioning it against the year before,
+    most mentioned first; words mentioned in neither year are left out."""
+    terms = list(dict.fromkeys(tax.topic_words))
+    if not terms:
+        return []
+    now, before = annual_cohort(year, as_of), annual_cohort(year - 1, as_of)
+    row = conn.execute(
+        select(
+            *[count_if(and_(now, mentions(t))) for t in terms],
+            *[count_if(and_(before, mentions(t))) for t in terms],
+        ).where(or_(now, before))
+    ).one()
+    out: list[dict[str, Any]] = []
+    for index, term in enumerate(terms):
+        count, previous = int(row[index]), int(row[len(terms) + index])
+        if count or previous:
+            out.append(
+                {
+                    "term": term,
+                    "count": count,
+                    "previous": previous,
+                    "change_pct": change_pct(count, previous),
+                }
+            )
+    out.sort(key=lambda t: (-t["count"], -t["previous"], terms.index(t["term"])))
+    return out
