@@ -27,10 +27,9 @@ from typing import Any
 import pytest
 from typer.testing import CliRunner
 
+from conftest import TEST_ENV, Run
 from xinfang_cli import __version__
 from xinfang_cli.cli.main import app
-
-from conftest import TEST_ENV, Run
 
 ROOT = Path(__file__).parent.parent
 DOCS = ROOT / "docs"
@@ -133,7 +132,16 @@ def _runs(run: Runner, db: Path, tmp: Path) -> dict[str, list[str]]:
     )
     out("taxonomy", "load", str(taxonomy), db_path=working)
     for received in ("2026-12-25", "2026-12-01"):
-        out("add", "--received", received, "--channel", "来信", "--summary", "宿舍漏水", db_path=working)
+        out(
+            "add",
+            "--received",
+            received,
+            "--channel",
+            "来信",
+            "--summary",
+            "宿舍漏水",
+            db_path=working,
+        )
     runs["xinfang overdue --json"].append(
         out("overdue", "--as-of", "2026-12-28", "--json", db_path=working, codes=(1,))
     )
@@ -252,8 +260,10 @@ def _repository_files() -> list[Path]:
     files = []
     for path in sorted(ROOT.rglob("*")):
         parts = set(path.relative_to(ROOT).parts)
-        if path.is_file() and not parts & SKIPPED_DIRS and not any(
-            p.endswith(".egg-info") for p in parts
+        if (
+            path.is_file()
+            and not parts & SKIPPED_DIRS
+            and not any(p.endswith(".egg-info") for p in parts)
         ):
             files.append(path)
     return files
