@@ -300,3 +300,15 @@ def test_pyproject_the_program_and_the_changelog_agree_on_the_version() -> None:
         f"the newest release in CHANGELOG.md is {released[0]}, pyproject says {version}"
     )
     assert re.fullmatch(r"\[\d+\.\d+\.\d+\] - \d{4}-\d{2}-\d{2}", released[0])
+
+
+def test_the_taxonomy_reference_shows_the_default_file_as_it_is() -> None:
+    default = (ROOT / "src" / "xinfang_cli" / "default_taxonomy.toml").read_text(encoding="utf-8")
+    text = (DOCS / "taxonomy.md").read_text(encoding="utf-8")
+    assert f"```toml\n{default}```" in text, "docs/taxonomy.md: copy the default file again"
+    settings = tomllib.loads(default)
+    for table in ("settings", "risk", "calendar"):
+        for key in settings[table]:
+            assert f"`{key}`" in text, f"docs/taxonomy.md does not explain {table}.{key}"
+    for key in {k for item in settings["categories"] for k in item}:
+        assert f"`{key}`" in text, f"docs/taxonomy.md does not explain categories.{key}"
