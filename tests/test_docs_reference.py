@@ -312,3 +312,49 @@ def test_the_taxonomy_reference_shows_the_default_file_as_it_is() -> None:
             assert f"`{key}`" in text, f"docs/taxonomy.md does not explain {table}.{key}"
     for key in {k for item in settings["categories"] for k in item}:
         assert f"`{key}`" in text, f"docs/taxonomy.md does not explain categories.{key}"
+
+
+def test_the_case_file_reference_has_every_column() -> None:
+    from xinfang_cli.casefile import CASE_COLUMNS, DERIVED_COLUMNS
+
+    text = (DOCS / "casefile.md").read_text(encoding="utf-8")
+    missing = [
+        f"{header} ({key})"
+        for key, header in CASE_COLUMNS + DERIVED_COLUMNS
+        if f"| {header} | `{key}` |" not in text
+    ]
+    assert not missing, f"docs/casefile.md has no row for: {missing}"
+
+
+FIGURE_KEYS = [
+    "repeat",
+    "collective",
+    "bypass",
+    "not_accepted",
+    "closed",
+    "open",
+    "overdue_open",
+    "first_time_one_time",
+    "closed_on_time",
+    "decided_in_time",
+    "rated",
+    "dissatisfied",
+    "aided",
+]
+NOT_FIGURES = {"year", "collective_threshold", "scorecard_min_cases", "warn_days"}
+
+
+def test_every_report_figure_is_defined_in_words() -> None:
+    """Each number of both reports (a top-level integer or number in docs/json.md) is in
+    docs/figures.md, and so is each `list --figure` key."""
+    figures = (DOCS / "figures.md").read_text(encoding="utf-8")
+    numeric = re.compile(r"^\|\s*`([a-z_]+)`\s*\|\s*(integer|number)")
+    keys: set[str] = set(FIGURE_KEYS)
+    section = None
+    for line in (DOCS / "json.md").read_text(encoding="utf-8").splitlines():
+        if line.startswith("## "):
+            section = line
+        elif section and "report" in section and (row := numeric.match(line)):
+            keys.add(row.group(1))
+    undefined = sorted(k for k in keys - NOT_FIGURES if f"`{k}`" not in figures)
+    assert not undefined, f"docs/figures.md does not define: {undefined}"
