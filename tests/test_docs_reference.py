@@ -358,3 +358,27 @@ def test_every_report_figure_is_defined_in_words() -> None:
             keys.add(row.group(1))
     undefined = sorted(k for k in keys - NOT_FIGURES if f"`{k}`" not in figures)
     assert not undefined, f"docs/figures.md does not define: {undefined}"
+
+
+def test_the_json_examples_parse_and_use_documented_keys() -> None:
+    """Each ```json example in docs/json.md is JSON whose keys its section documents ("…" marks
+    the keys left out of an example)."""
+    documented = documented_keys()
+    section = None
+    block: list[str] | None = None
+    for line in (DOCS / "json.md").read_text(encoding="utf-8").splitlines():
+        if line.startswith("## "):
+            match = SECTION.match(line)
+            section = match.group(1) if match else None
+        elif line == "```json":
+            block = []
+        elif line == "```" and block is not None:
+            assert section is not None, "a JSON example outside a command's section"
+            keys = printed_keys("\n".join(block))
+            unknown = sorted(
+                k for k in keys if not k.endswith("…") and k not in documented[section]
+            )
+            assert not unknown, f"{section}: the example uses undocumented keys {unknown}"
+            block = None
+        elif block is not None:
+            block.append(line)
