@@ -382,3 +382,15 @@ def test_the_json_examples_parse_and_use_documented_keys() -> None:
             block = None
         elif block is not None:
             block.append(line)
+
+
+def test_the_case_file_example_imports(xf: Callable[..., Run], tmp_path: Path) -> None:
+    text = (DOCS / "casefile.md").read_text(encoding="utf-8")
+    example = text.split("```csv\n", 1)[1].split("```", 1)[0]
+    path = tmp_path / "例子.csv"
+    path.write_text(example, encoding="utf-8")
+    r = xf("import", str(path))
+    assert r.exit_code == 0, r.stderr
+    assert "已导入 2 件" in r.stdout + r.stderr
+    shown = json.loads(xf("show", "XF2025-0001", "--json").stdout)
+    assert (shown["status"], shown["rating"]) == ("closed", "satisfied")
