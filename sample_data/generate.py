@@ -5,7 +5,7 @@ Writes, next to this script:
 
 * ``cases.csv`` -- a two-year ledger of a university petition office (cases received in 2024
   and 2025, every date on or before 2025-12-31) in the case-file format of
-  ``shared/contract.md`` plus the column 转办渠道 (``referral``): UTF-8 with BOM, sorted by
+  docs/casefile.md plus the column 转办渠道 (``referral``): UTF-8 with BOM, sorted by
   信访日期 then 编号, values as a clerk writes them (Chinese labels, ``YYYY-MM-DD`` dates,
   是/否, lists joined with ``、``).
 * ``cases_small_gb18030.csv`` -- its first 30 rows, GB18030 without BOM (what Excel on a
@@ -16,7 +16,7 @@ make the rows read like a real office's ledger; the quotas per category; the scr
 (the seed's 实验室开放时间 / 自习室座位 topic, 职称评聘, frequent petitioners, collective and
 bypass petitions, aids, rejections with referral, accusations); the random draws that give
 every case its dates, departments, outcome and rating; and the target figures (``EXPECT``,
-``problems``).  Those follow the seed's 2025 summary (``shared/seed/``) and ``README.md``:
+``problems``).  Those follow the office's 2025 year-end summary and ``README.md``:
 327 cases (2024: 402, −18.7%), 22 repeats (−29.0%), no bypass petitions, one-time closing
 rate 92.3%, satisfaction 95.7%, groups ≈ 31/28/22/19%, 120,000 yuan of family-emergency aid,
 two 依法处理 cases, the 实验室开放时间 / 自习室座位 topic falling after the first half of 2025;

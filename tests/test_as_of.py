@@ -1,4 +1,4 @@
-"""Looking back: on a past date, a step dated after it has not happened yet (domain.md).
+"""Looking back: on a past date, a step dated after it has not happened yet (docs/figures.md).
 
 `overdue --as-of` and `list --as-of` must agree with `report monthly` about what was open and late.
 """

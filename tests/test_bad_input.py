@@ -1,7 +1,7 @@
-"""Bad input (issue 2, "Bad input"): one Chinese message on stderr, the contract's exit code, an
+"""Bad input (issue 2, "Bad input"): one Chinese message on stderr, the documented exit code, an
 untouched ledger, never a traceback.
 
-Exit codes (contract.md): 1 the ledger says no in the case's state; 2 fix the command (a value
+Exit codes (docs/exit-codes.md): 1 the ledger says no in the case's state; 2 fix the command (a value
 that cannot be read or is out of range, an unknown number / category / department / channel, a
 ledger that cannot be opened).
 """

@@ -309,7 +309,7 @@ def test_show_lists_the_repeats_of_a_case(xc: Xf) -> None:
 
 # --- independent count ----------------------------------------------------------------------
 def independent_annual(cases: list[dict], year: int) -> dict[str, int]:  # type: ignore[type-arg]
-    """The annual figures by the written rules (domain.md), from `list --json` as of today."""
+    """The annual figures by the written rules (docs/figures.md), from `list --json` as of today."""
     cohort = [c for c in cases if c["received_on"].startswith(str(year))]
     closed = [c for c in cohort if c["status"] == "closed"]
     return {

@@ -28,7 +28,7 @@ covered_starts = st.dates(min_value=date(2004, 1, 1), max_value=date(2026, 6, 30
 modes = st.sampled_from(["calendar", "working"])
 
 
-# --- the worked examples of domain.md -------------------------------------------------------
+# --- the worked examples of docs/deadlines.md ---------------------------------------------------
 
 
 def test_accepted_plus_60_calendar_days() -> None:

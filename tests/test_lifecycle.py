@@ -35,7 +35,7 @@ from conftest import (
 
 Xf = Callable[..., Run]
 
-# The keys contract.md promises in `show --json` and in every `list --json` item.
+# The keys docs/json.md documents in `show --json` and in every `list --json` item.
 CASE_FILE_KEYS = {
     "number",
     "received_on",

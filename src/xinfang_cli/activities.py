@@ -1,4 +1,4 @@
-"""The office's own work (domain.md "The office's own work"): leaders' reception days, 院长书记
+"""The office's own work (README “activity”): leaders' reception days, 院长书记
 面对面 sessions, surveys, joint meetings, situation meetings, hazard screenings, trainings,
 criticised units and admonished people — each an activity with a kind from the taxonomy, a date
 and, where it applies, the number of people reached. The year-end summary counts them

@@ -1,4 +1,4 @@
-"""The case file (contract.md "The case file"): its columns, and reading a CSV, XLSX or JSON case
+"""The case file (docs/casefile.md): its columns, and reading a CSV, XLSX or JSON case
 file into rows keyed by column key — encoding detection (UTF-8 with or without BOM, GB18030),
 header mapping (Chinese headers or keys, any order), and the problems of a file as line-numbered
 messages (the header is line 1, as a spreadsheet numbers rows). Checking what the rows say is

@@ -1,6 +1,6 @@
 """Reading the dates and months people type, and writing dates back out.
 
-Owns the accepted forms (contract.md "Running it"): ``2025-03-04``, ``2025-3-4``, ``2025/3/4``,
+Owns the accepted forms (docs/commands.md, README “命令”): ``2025-03-04``, ``2025-3-4``, ``2025/3/4``,
 ``2025.3.4``, ``20250304``, ``2025年3月4日`` (or 号), ``3月4日`` (this year), ``今天``/``today``,
 ``昨天``/``yesterday``, ``前天`` (and ``明天``, ``后天``, so
  that a future date is refused by the rules as one); months ``2025-03``, ``2025/3``, ``2025.3``, ``202503``,

@@ -6,7 +6,7 @@ corrections), the two ways of counting a limit (calendar days, the regulation's 
 working days) and the questions asked of a due date (overdue? how many days left? in the warning
 window?). Nothing here reads the clock: every "today" is a parameter.
 
-Conventions (see domain.md):
+Conventions (docs/deadlines.md):
 - The start day is not counted: accepted 2023-10-01 + 60 calendar days → due 2023-11-30.
 - A deadline is the end of its day: due 2025-03-31 is overdue from 2025-04-01.
 """

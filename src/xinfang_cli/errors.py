@@ -1,7 +1,7 @@
 """The one exception tree of xinfang: every failure a user can cause is a XinfangError.
 
 The CLI catches XinfangError at a single boundary, prints its Chinese message to stderr and exits
-with its code (see contract.md "Exit codes"): 1 the ledger says no, 2 fix the command or its
+with its code (docs/exit-codes.md): 1 the ledger says no, 2 fix the command or its
 surroundings.
 """
 

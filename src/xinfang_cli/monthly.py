@@ -1,4 +1,4 @@
-"""`report monthly` (contract.md "Report keys"): the month for the situation meeting — received
+"""`report monthly` (docs/json.md, docs/figures.md): the month for the situation meeting — received
 against the previous month and the same month last year, the open, overdue and due-soon cases
 at the month's end (or the as-of date), categories and hot topics against the previous month,
 departments, and the facts the risk rules (`risk.py`) turn into alerts: the month's flagged
@@ -291,7 +291,7 @@ def monthly(ledger: Ledger, *, year: int, month: int, as_of: date) -> dict[str, 
         "by_department": by_department,
         "hot_topics": hot_topics,
         "alerts": alerts,
-        # beyond the contract
+        # beyond the headline figures
         "period_end": end.isoformat(),
         "complete": as_of >= month_end(year, month),
         "warn_days": tax.warn_days,

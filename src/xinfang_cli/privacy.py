@@ -1,6 +1,6 @@
 """Personal data: validating phone and ID numbers into one stored form, and masking them for display.
 
-Owns the rules of domain.md "Personal data": mobile numbers (11 digits, 1[3-9]…), landlines
+Owns the personal-data rules of docs/privacy.md: mobile numbers (11 digits, 1[3-9]…), landlines
 (``0xx-xxxxxxxx``), resident ID numbers (18 characters, GB 11643 / ISO 7064 MOD 11-2 check
 character) and the masks shown by default (``138****5678``, ``010-****5678``,
 ``110105********002X``, ``张*``). Recording who revealed what is the ledger's job, not this

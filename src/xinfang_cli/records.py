@@ -1,6 +1,6 @@
 """A case as people and scripts see it: the case-file columns, the JSON record, and list queries.
 
-The case-file columns (contract.md "The case file") are defined once here and shared by `list`,
+The case-file columns (docs/casefile.md) are defined once here and shared by `list`,
 `show --json`, import and export. Personal data is masked unless the caller asks to reveal it;
 recording that a reveal happened is the caller's job (it owns the transaction).
 """

@@ -1,11 +1,11 @@
-"""`report annual` (contract.md "Report keys"): the year's cohort of cases, each figure an SQL
+"""`report annual` (docs/json.md, docs/figures.md): the year's cohort of cases, each figure an SQL
 aggregate.
 
-Owns the as-of semantics of domain.md "The figures, defined" for the year: a case received
+Owns the as-of semantics of docs/figures.md for the year: a case received
 after the as-of date is not in the report, and a step dated after it (受理、不予受理、延期、
 办结、评价) has not happened yet — a case's state is derived in SQL from its dates (`standing.AsOf`),
 never read from the `status` column (which says where the case is *today*). Returns a plain
-JSON-ready dict in the contract's key order, with Chinese labels as `name`s; `sheets.py` and
+JSON-ready dict in the documented key order, with Chinese labels as `name`s; `sheets.py` and
 `render.py` turn it into tables and files, `summary.py` into the year-end paragraph. Also owns
 the department score of the scorecard.
 
@@ -343,7 +343,7 @@ def annual(ledger: Ledger, *, year: int, as_of: date) -> dict[str, Any]:
         "trend": trend,
         "hot_topics": topics,
         "by_month": months,
-        # beyond the contract: what a reader needs to read the figures right
+        # beyond the headline figures: what a reader needs to read the figures right
         "complete": as_of >= date(year, 12, 31),
         "collective_threshold": tax.collective_threshold,
         "scorecard_min_cases": tax.scorecard_min_cases,

@@ -1,4 +1,4 @@
-"""Risk signals for the monthly situation meeting (domain.md "Risk signals").
+"""Risk signals for the monthly situation meeting (docs/figures.md, 风险预警).
 
 Each rule is a small function over facts `reports.py` has already selected in SQL (the month's
 flagged cases, the cases overdue or due soon, the category counts, the frequent petitioners) and

@@ -1,4 +1,4 @@
-"""Checking a case file's rows before anything is written (contract.md "The case file"): each
+"""Checking a case file's rows before anything is written (docs/casefile.md): each
 row's cells are read and validated as `add` validates them (`fields.py`, the taxonomy, the
 phone and ID checks), the steps a row records are checked against the rules of a case's life
 (`rules.py`: the same checks `assign`, `reject`, `extend`, `close` and `rate` apply), and which

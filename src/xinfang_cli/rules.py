@@ -1,4 +1,4 @@
-"""The rules of a case's life (domain.md "A case's life"), written once.
+"""The rules of a case's life (README “一件案件的一生”), written once.
 
 Each step — registering, accepting (受理), rejecting (不予受理), extending (延期), closing (办结),
 rating (评价) — has a check that takes the case as it stands and the proposed step and returns the

@@ -1,6 +1,6 @@
 """Where a case stands on a date — which deadline it is running against, if it is open at all.
 
-A step dated after the date has not happened yet (domain.md, "The figures"), so a past date sees
+A step dated after the date has not happened yet (docs/figures.md), so a past date sees
 the case as it was then. The rule is written twice, once per place it runs, and only here:
 `standing()` for one case in Python (list, overdue), `AsOf` as SQL expressions for aggregates and
 filters over many cases (reports, `list --overdue`).
@@ -84,7 +84,7 @@ def closed_late_days(case: Dated) -> int:
 def standing(case: Dated, as_of: date) -> tuple[str, date] | None:
     """Which deadline the case was running against on `as_of` — ("accept", 受理期限) or
     ("handle", 办结期限, with an extension only once it was granted) — or None when it was not
-    open then. A step dated after `as_of` has not happened yet (domain.md, "The figures")."""
+    open then. A step dated after `as_of` has not happened yet (docs/figures.md)."""
     if case.received_on > as_of:
         return None
     if case.rejected_on is not None and case.rejected_on <= as_of:
@@ -150,7 +150,7 @@ class AsOf:
         decided_on = case((self.accepted, CASE.accepted_on), else_=CASE.rejected_on)
         self.decided_in_time = and_(self.decided, decided_on <= CASE.accept_due)
         self.closed_on_time = and_(self.closed, CASE.closed_on <= self.handling_due)
-        # A rating entered without a date counts from the closing date (domain.md).
+        # A rating entered without a date counts from the closing date (docs/figures.md).
         self.rated = and_(
             self.closed,
             CASE.rating.is_not(None),

@@ -25,7 +25,8 @@ def _change_words(pct: float | None, now: int, before: int, up: str, down: str) 
 
 
 def annual_markdown(r: dict[str, Any]) -> str:
-    """The seed's opening paragraph with our figures, then the shares of the four groups."""
+    """The opening paragraph of the office's year-end summary, in its own wording, with our
+    figures, then the shares of the four groups."""
     total, previous = r["total"], r["previous_total"]
     # Before the year is over the paragraph says so, and draws no 同比 against a whole last year.
     complete = r.get("complete", True)

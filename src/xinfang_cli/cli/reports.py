@@ -33,7 +33,7 @@ AsOf = Annotated[
         help="统计截止日期（默认今天）：此后收到的案件不计入，此后的受理、办结、延期、评价视为尚未发生",
     ),
 ]
-AsJson = Annotated[bool, typer.Option("--json", help="输出 JSON（键名见使用约定）")]
+AsJson = Annotated[bool, typer.Option("--json", help="输出 JSON（各键见 docs/json.md）")]
 AsCsv = Annotated[bool, typer.Option("--csv", help="输出 CSV：每张表一段（标题行、表头、数据）")]
 AsXlsx = Annotated[
     Optional[Path],
