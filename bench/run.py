@@ -143,14 +143,15 @@ def few_open_copy(ledger: Path, out: Path) -> None:
                 f" LIMIT {FEW_OPEN}"
             )
         ]
+        con.execute("CREATE TEMP TABLE keep (id INTEGER PRIMARY KEY)")
+        con.executemany("INSERT INTO keep VALUES (?)", [(i,) for i in keep])
         con.execute(
             "UPDATE cases SET status='closed', closed_on=coalesce(accepted_on, received_on)"
-            " WHERE status='handling' AND id NOT IN (%s)" % ",".join(map(str, keep or [0]))
+            " WHERE status='handling' AND id NOT IN (SELECT id FROM keep)"
         )
         con.execute(
             "UPDATE cases SET status='not_accepted', rejected_on=received_on,"
-            " reject_reason='bench' WHERE status='registered' AND id NOT IN (%s)"
-            % ",".join(map(str, keep or [0]))
+            " reject_reason='bench' WHERE status='registered' AND id NOT IN (SELECT id FROM keep)"
         )
     con.execute("PRAGMA optimize")
     con.close()
