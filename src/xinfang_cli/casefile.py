@@ -12,6 +12,7 @@ import csv
 import io
 import json
 import zipfile
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
@@ -269,30 +270,154 @@ def _from_table(table: list[list[str]], name: str, *, guarded: bool) -> CaseFile
     header = table[0]
     mapping = _map_header(header, name)
     case_file = CaseFile(name=name, rows=[])
+    case_file.rows.extend(
+        _table_rows(iter(table[1:]), header, mapping, case_file.problems, guarded=guarded)
+    )
+    return case_file
+
+
+def _table_rows(
+    cells_of: Iterator[list[str]],
+    header: list[str],
+    mapping: dict[int, str],
+    problems: list[LineProblem] | None,
+    *,
+    guarded: bool,
+) -> Iterator[SourceRow]:
+    """The data rows (line 2 on) keyed by column key; the problems of a row's shape (a cell
+    under no header, more cells than headers) go to `problems` when it is given."""
     unnamed = [i for i, cell in enumerate(header) if not cell.strip()]
-    for line, cells in enumerate(table[1:], start=2):
+    width = len(header)
+    items = list(mapping.items())
+    for line, cells in enumerate(cells_of, start=2):
         if not any(c.strip() for c in cells):
             continue
-        for index in unnamed:
-            if index < len(cells) and cells[index].strip():
-                case_file.problems.append(
-                    LineProblem(
-                        line,
-                        None,
-                        f"第{index + 1}列有内容“{cells[index].strip()}”，但该列没有表头。",
+        if problems is not None:
+            for index in unnamed:
+                if index < len(cells) and cells[index].strip():
+                    problems.append(
+                        LineProblem(
+                            line,
+                            None,
+                            f"第{index + 1}列有内容“{cells[index].strip()}”，但该列没有表头。",
+                        )
                     )
+            if len(cells) > width and any(c.strip() for c in cells[width:]):
+                problems.append(
+                    LineProblem(line, None, f"有 {len(cells)} 个单元格，多于表头的 {width} 列。")
                 )
-        if len(cells) > len(header) and any(c.strip() for c in cells[len(header) :]):
-            case_file.problems.append(
-                LineProblem(line, None, f"有 {len(cells)} 个单元格，多于表头的 {len(header)} 列。")
+        values = {}
+        for index, key in items:
+            if index < len(cells) and key not in DERIVED_KEYS:
+                cell = cells[index].strip()
+                if cell:
+                    values[key] = unguard_cell(cell) if guarded else cell
+        yield SourceRow(line, values)
+
+
+# --- reading a large CSV in passes ------------------------------------------------------------
+@dataclass
+class CaseSource:
+    """A case file that can be read row by row, more than once, without holding it in memory
+    (a CSV is streamed from disk on each pass; an XLSX or JSON file is read once and kept).
+    `rows(problems)` yields the data rows; the pass given `problems` collects the problems of
+    each row's shape (give it to one pass only)."""
+
+    name: str
+    unit: str
+    problems: list[LineProblem]
+    _rows: Callable[[list[LineProblem] | None], Iterator[SourceRow]]
+
+    def rows(self, problems: list[LineProblem] | None = None) -> Iterator[SourceRow]:
+        return self._rows(problems)
+
+    def as_case_file(self) -> CaseFile:
+        """For messages: the name and the unit a row is counted in."""
+        return CaseFile(name=self.name, rows=[], unit=self.unit)
+
+
+STREAM_CHUNK = 1 << 20  # bytes read at a time while detecting a CSV's encoding
+
+
+def open_case_source(path: Path) -> CaseSource:
+    """Open a case file for reading in passes; header problems raise here."""
+    kind = file_format(path)
+    if kind != ".csv":
+        case_file = read_case_file(path)
+        rows = case_file.rows
+
+        def kept(problems: list[LineProblem] | None) -> Iterator[SourceRow]:
+            return iter(rows)
+
+        return CaseSource(case_file.name, case_file.unit, list(case_file.problems), kept)
+    name = path.name
+    encoding = _csv_encoding(path)
+    with path.open(encoding=encoding, newline="") as handle:
+        reader = csv.reader(handle)
+        header: list[str] | None = None
+        for cells in _csv_cells(reader, name):
+            if header is None:
+                header = cells
+                if any(c.strip() for c in cells):
+                    break
+            elif any(c.strip() for c in cells):
+                raise FileFormatError(f"文件 {name} 的第1行是空行：第1行应为表头。")
+        if header is None or not any(c.strip() for c in header):
+            raise FileFormatError(
+                f"文件 {name} 是空的：第1行应为表头（信访日期、信访形式、反映问题…）。"
             )
-        values = {
-            key: unguard_cell(cells[index].strip()) if guarded else cells[index].strip()
-            for index, key in mapping.items()
-            if index < len(cells) and cells[index].strip() and key not in DERIVED_KEYS
-        }
-        case_file.rows.append(SourceRow(line, values))
-    return case_file
+    mapping = _map_header(header, name)
+
+    def streamed(problems: list[LineProblem] | None) -> Iterator[SourceRow]:
+        with path.open(encoding=encoding, newline="") as handle:
+            cells_of = _csv_cells(csv.reader(handle), name)
+            next(cells_of, None)
+            yield from _table_rows(cells_of, header, mapping, problems, guarded=True)
+
+    return CaseSource(name, "行", [], streamed)
+
+
+def _csv_cells(reader: Any, name: str) -> Iterator[list[str]]:
+    try:
+        yield from reader
+    except csv.Error as exc:
+        if "field larger than field limit" in str(exc):
+            raise FileFormatError(
+                f"文件 {name} 第{reader.line_num}行有一个单元格超过 {csv.field_size_limit()} 个字符，"
+                "不像是台账内容（可能是文件损坏，或引号没有配对）。"
+            ) from None
+        raise FileFormatError(f"文件 {name} 第{reader.line_num}行不是有效的 CSV：{exc}。") from None
+
+
+def _csv_encoding(path: Path) -> str:
+    """UTF-8 (with or without BOM), else GB18030 — as `decode` decides, a chunk at a time."""
+    try:
+        with path.open("rb") as handle:
+            first = handle.read(STREAM_CHUNK)
+            bom = first.startswith(codecs.BOM_UTF8)
+            for encoding in ("utf-8-sig", "gb18030"):
+                if encoding == "gb18030" and bom:
+                    break  # a BOM promises UTF-8: do not guess another encoding
+                handle.seek(0)
+                decoder = codecs.getincrementaldecoder(encoding)()
+                try:
+                    while chunk := handle.read(STREAM_CHUNK):
+                        if "\x00" in decoder.decode(chunk):
+                            raise UnicodeDecodeError(encoding, b"", 0, 1, "NUL")
+                    decoder.decode(b"", final=True)
+                except UnicodeDecodeError:
+                    continue
+                return encoding
+    except FileNotFoundError:
+        raise FileFormatError(f"找不到文件 {path}。") from None
+    except IsADirectoryError:
+        raise FileFormatError(f"{path} 是一个目录，请指定案件文件。") from None
+    except OSError as exc:
+        raise FileFormatError(f"无法读取文件 {path}：{exc.strerror}") from None
+    raise FileFormatError(
+        f"无法识别文件 {path.name} 的编码：它既不是 UTF-8（含带 BOM 的 UTF-8）也不是 GB18030/GBK 文本。"
+        "请在 Excel 中“另存为 → CSV UTF-8（逗号分隔）”后重试。"
+    )
 
 
 def _from_json(text: str, name: str) -> CaseFile:
