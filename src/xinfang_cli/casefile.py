@@ -288,7 +288,7 @@ def _table_rows(
     under no header, more cells than headers) go to `problems` when it is given."""
     unnamed = [i for i, cell in enumerate(header) if not cell.strip()]
     width = len(header)
-    items = list(mapping.items())
+    items = [(index, key) for index, key in mapping.items() if key not in DERIVED_KEYS]
     for line, cells in enumerate(cells_of, start=2):
         if not any(c.strip() for c in cells):
             continue
@@ -307,11 +307,12 @@ def _table_rows(
                     LineProblem(line, None, f"有 {len(cells)} 个单元格，多于表头的 {width} 列。")
                 )
         values = {}
+        count = len(cells)
         for index, key in items:
-            if index < len(cells) and key not in DERIVED_KEYS:
+            if index < count:
                 cell = cells[index].strip()
                 if cell:
-                    values[key] = unguard_cell(cell) if guarded else cell
+                    values[key] = unguard_cell(cell) if guarded and cell[0] == "'" else cell
         yield SourceRow(line, values)
 
 
@@ -327,9 +328,16 @@ class CaseSource:
     unit: str
     problems: list[LineProblem]
     _rows: Callable[[list[LineProblem] | None], Iterator[SourceRow]]
+    _numbers: Callable[[], Iterator[tuple[int, str | None]]] | None = None
 
     def rows(self, problems: list[LineProblem] | None = None) -> Iterator[SourceRow]:
         return self._rows(problems)
+
+    def numbers(self) -> Iterator[tuple[int, str | None]]:
+        """(line, number or None) of each data row: a cheap first pass."""
+        if self._numbers is not None:
+            return self._numbers()
+        return ((row.line, row.values.get("number")) for row in self.rows())
 
     def as_case_file(self) -> CaseFile:
         """For messages: the name and the unit a row is counted in."""
@@ -374,7 +382,23 @@ def open_case_source(path: Path) -> CaseSource:
             next(cells_of, None)
             yield from _table_rows(cells_of, header, mapping, problems, guarded=True)
 
-    return CaseSource(name, "行", [], streamed)
+    number_at = next((i for i, key in mapping.items() if key == "number"), None)
+
+    def numbers() -> Iterator[tuple[int, str | None]]:
+        with path.open(encoding=encoding, newline="") as handle:
+            cells_of = _csv_cells(csv.reader(handle), name)
+            next(cells_of, None)
+            for line, cells in enumerate(cells_of, start=2):
+                if not any(c.strip() for c in cells):
+                    continue
+                cell = (
+                    cells[number_at].strip()
+                    if number_at is not None and number_at < len(cells)
+                    else ""
+                )
+                yield line, (unguard_cell(cell) if cell else None)
+
+    return CaseSource(name, "行", [], streamed, numbers)
 
 
 def _csv_cells(reader: Any, name: str) -> Iterator[list[str]]:

@@ -12,6 +12,7 @@ and lists the accepted forms: a date is never guessed. ``today`` is always a par
 from __future__ import annotations
 
 import calendar
+import functools
 import re
 from datetime import date, timedelta
 
@@ -87,6 +88,12 @@ def _build_date(text: str, year: int, month: int, day: int) -> date:
 
 def parse_date(text: str, *, today: date) -> date:
     """Read a date typed by a person; InputError (quoting the input) when it cannot be read."""
+    return _parse_date(text, today)
+
+
+@functools.lru_cache(maxsize=8192)
+def _parse_date(text: str, today: date) -> date:
+    # A case file repeats the same few thousand dates a million times. (Errors are not cached.)
     raw = text.strip()
     s = half_width(text)
     if not s:
