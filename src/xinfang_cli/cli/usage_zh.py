@@ -4,7 +4,6 @@ Typer prints these itself before our commands run; we replace its printer so the
 same one-line Chinese message on stderr as for every other bad input (exit code 2 is unchanged).
 """
 
-import importlib.abc
 import importlib.util
 import re
 import sys
@@ -123,7 +122,7 @@ def after_import(name: str, configure: Callable[[ModuleType], None]) -> None:
         configure(sys.modules[name])
         return
 
-    class Finder(importlib.abc.MetaPathFinder):
+    class Finder:  # a meta path finder (importlib.abc costs more to import than it saves)
         def find_spec(self, fullname: str, path: Any, target: Any = None) -> Any:
             if fullname != name:
                 return None
