@@ -217,3 +217,15 @@ def test_the_reports_read_the_cases_through_indexes(ledgers: dict[int, Ledger]) 
         con.close()
     assert checked >= 5
     assert not scans, scans
+
+
+def test_list_takes_a_limit(xf: Xf, tmp_path: Path) -> None:
+    csv_file = tmp_path / "cases.csv"
+    generate(60, csv_file, open_cases=10, seed=2)
+    assert xf("import", str(csv_file)).exit_code == 0
+    everything = json.loads(xf("list", "--json").stdout)
+    r = xf("list", "--json", "--limit", "5")
+    assert r.exit_code == 0 and json.loads(r.stdout) == everything[:5]
+    assert "前 5 件" in r.stderr
+    r = xf("list", "--limit", "0")
+    assert r.exit_code == 2 and "应不小于 1" in r.stderr

@@ -21,6 +21,8 @@ _PATTERNS: list[tuple[re.Pattern[str], str]] = [
     (re.compile(r"^Input should be a valid integer.*$"), "应为整数"),
     (re.compile(r"^Input should be a valid number.*$"), "应为数字"),
     (re.compile(r"^Input should be a valid boolean.*$"), "应为是/否"),
+    (re.compile(r"^Input should be greater than or equal to (?P<v>\S+?)\.?$"), "应不小于 {v}"),
+    (re.compile(r"^Input should be less than or equal to (?P<v>\S+?)\.?$"), "应不大于 {v}"),
     (
         re.compile(r"^No such command '(?P<v>.*)'\. Did you mean '(?P<m>.*)'\?$"),
         "没有命令“{v}”，您是不是要用 {m}",
