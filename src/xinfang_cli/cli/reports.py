@@ -55,7 +55,6 @@ def _emit(
     import sys
 
     from .. import render
-    from .tables import rich_renderables
 
     if as_json:
         emit_json(data)
@@ -65,6 +64,8 @@ def _emit(
         render.write_xlsx(doc, xlsx)
         done(f"已写入 {xlsx}（{len(doc.sheets)} 张工作表，统计截至 {doc.as_of}）。")
     else:
+        from .tables import rich_renderables
+
         for renderable in rich_renderables(doc):
             out.print(renderable)
 
