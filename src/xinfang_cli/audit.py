@@ -111,6 +111,42 @@ def sealed_changes(changes: str, salt: str, data: dict[str, Any] | None = None) 
 _COMPACT = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
 
 
+_string = json.encoder.encode_basestring  # type: ignore[attr-defined]  # JSON text of a str, as the encoder writes it
+
+
+def _value_text(value: Any) -> str:
+    if value is None:
+        return "null"
+    if value is True:
+        return "true"
+    if value is False:
+        return "false"
+    if isinstance(value, str):
+        return _string(value)
+    if isinstance(value, int):
+        return str(value)
+    return _COMPACT.encode(value)
+
+
+def bulk_changes(new: dict[str, Any], salt: str) -> tuple[str, str]:
+    """A new case's `{field: [null, value]}` changes as stored (compact JSON) and as sealed
+    (`sealed_changes` of that text, byte for byte), written field by field: a bulk load seals a
+    million of them, and encoding each one three times over would be a third of its time."""
+    fragments = [
+        (name, f"{_string(name)}:[null,{_value_text(value)}]") for name, value in new.items()
+    ]
+    stored = "{" + ",".join(text for _, text in fragments) + "}"
+    if not any(f'"{field}"' in stored for field in PERSONAL):
+        return stored, stored
+    sealed = ",".join(
+        f"{_string(name)}:[null,{_string(digest(salt, name, new[name]))}]"
+        if name in PERSONAL and new[name] is not None
+        else text
+        for name, text in fragments
+    )
+    return stored, "{" + sealed + "}"
+
+
 def seal(event: Event) -> str:
     """The hash of an event: its content and the hash of the one before it. An event with a salt
     seals digests of its personal values (`sealed_changes`); one without seals them as written."""

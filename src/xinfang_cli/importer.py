@@ -9,7 +9,6 @@ rolled back and every problem is reported by line. Memory stays flat in the file
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
@@ -22,7 +21,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlmodel import col
 
 from . import deadlines
-from .audit import AuditLog, new_salt, seal_content, sealed_changes, utc_now
+from .audit import AuditLog, bulk_changes, new_salt, seal_content, utc_now
 from .casefile import CaseSource, open_case_source, problem_report
 from .db import describe, resolve_url, sqlite_path
 from .errors import FileFormatError, XinfangError
@@ -232,15 +231,15 @@ class BulkWriter:
         self, values: dict[str, Any], co: list[str], item: PlannedCase, now: str
     ) -> list[Any]:
         """One registration event with the case's whole imported state, sealed onto the chain."""
-        changes: dict[str, list[Any]] = {}
+        changes: dict[str, Any] = {}
         for name in IMPORT_FIELDS:
             value = values.get(name)
             if value not in (None, False, ""):
-                changes[name] = [None, value.isoformat() if isinstance(value, date) else value]
+                changes[name] = value.isoformat() if isinstance(value, date) else value
         if co:
-            changes["co_depts"] = [None, "、".join(co)]
-        text = _ENCODER.encode(changes)
+            changes["co_depts"] = "、".join(co)
         salt = new_salt()
+        text, sealed_text = bulk_changes(changes, salt)
         reason = f"导入自 {self.source} 第{item.line}{self.unit}"
         received = values["received_on"]
         number = values["number"]
@@ -251,7 +250,7 @@ class BulkWriter:
             received.isoformat(),
             self.actor,
             "register",
-            sealed_changes(text, salt, changes),
+            sealed_text,
             reason,
             salt,
         )
@@ -286,8 +285,6 @@ class BulkWriter:
                     )
                 )
 
-
-_ENCODER = json.JSONEncoder(ensure_ascii=False)  # as AuditLog.record writes changes
 
 # The fields an imported case's event records: the registration's, then every later step's.
 IMPORT_FIELDS: tuple[str, ...] = REGISTER_FIELDS + tuple(
