@@ -54,10 +54,20 @@ class _Lazy:
         self._options = options
         self._console: Any = None
 
-    def __getattr__(self, name: str) -> Any:
+    def _made(self) -> Any:
         if self._console is None:
             self._console = _console_class()(**self._options)
-        return getattr(self._console, name)
+        return self._console
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._made(), name)
+
+    # Rich's Live (progress bars) buffers its output with `with console:`
+    def __enter__(self) -> Any:
+        return self._made().__enter__()
+
+    def __exit__(self, *exc: Any) -> None:
+        self._made().__exit__(*exc)
 
 
 if TYPE_CHECKING:

@@ -1,11 +1,13 @@
 """Commands that move cases between the ledger and case files: import and export."""
 
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated, Optional
 
 import typer
 
-from .common import done, guard, open_ledger, settings, today
+from .common import done, err, guard, open_ledger, settings, today
 
 TRANSFER_PANEL = "导入导出"
 
@@ -36,13 +38,15 @@ def import_file(
     """
     from ..importer import import_cases
 
-    result = import_cases(
-        file,
-        db=settings(ctx).db,
-        open_ledger=lambda write: open_ledger(ctx, write=write),
-        today=today(),
-        dry_run=dry_run,
-    )
+    with _progress_bar("校验" if dry_run else "导入") as progress:
+        result = import_cases(
+            file,
+            db=settings(ctx).db,
+            open_ledger=lambda write: open_ledger(ctx, write=write),
+            today=today(),
+            dry_run=dry_run,
+            progress=progress,
+        )
     if result.look_alikes:
         shown = "、".join(
             f"第{line}{result.unit}（{number}）" for line, number in result.look_alikes[:10]
@@ -62,6 +66,31 @@ def import_file(
             f"注意：其中 {result.provisional} 件的期限涉及{years}，该年节假日安排尚未收录，暂按仅跳过"
             "周末计算；写入分类体系的 [calendar] 并运行 xinfang taxonomy load 后会自动更正。"
         )
+
+
+@contextmanager
+def _progress_bar(verb: str) -> Iterator[Callable[[int, int], None] | None]:
+    """A Rich progress bar on stderr when it is a terminal (a large file takes a while);
+    nothing at all for a script or cron."""
+    if not err.is_terminal:
+        yield None
+        return
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemainingColumn
+
+    with Progress(
+        f"[progress.description]{verb}",
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeRemainingColumn(),
+        console=err,
+        transient=True,
+    ) as bar:
+        task = bar.add_task(verb, total=None)
+
+        def advance(done: int, total: int) -> None:
+            bar.update(task, completed=done, total=total)
+
+        yield advance
 
 
 @guard
