@@ -18,7 +18,17 @@ from conftest import build_template
 from xinfang_cli.cli.main import app
 
 AS_OF = "2025-12-20"
-ANNUAL_SHEETS = ["总体情况", "事项分组", "事项类别", "信访形式", "办理结果", "单位考核"]
+ANNUAL_SHEETS = [
+    "总体情况",
+    "事项分组",
+    "事项类别",
+    "信访人身份",
+    "信访形式",
+    "办理结果",
+    "帮扶案件",
+    "单位考核",
+    "近五年趋势",
+]
 MONTHLY_SHEETS = ["总体情况", "类别变化", "热点问题", "单位情况", "风险提示"]
 
 
@@ -101,10 +111,11 @@ def test_annual_numbers_are_numbers_and_percentages_fractions(
         "评价",
         "满意率",
         "得分",
+        "备注",
     ]
-    assert depts["教务处"] == ["教务处", 3, 2, 1, 0.5, 1, 1, 1.0, 70.0]
+    assert depts["教务处"] == ["教务处", 3, 2, 1, 0.5, 1, 1, 1.0, 70.0, "样本较少"]
     # a rate whose denominator is 0 is an empty cell, not 0 and not a dash
-    assert depts["人事处"] == ["人事处", 2, 0, 0, None, 0, 0, None, None]
+    assert depts["人事处"] == ["人事处", 2, 0, 0, None, 0, 0, None, None, "样本较少"]
     assert "得分 = 100" in (wb["单位考核"]["A3"].value or "")
 
     outcomes = {row[0]: row for row in _rows(wb["办理结果"])}
@@ -161,12 +172,12 @@ def test_libreoffice_shows_the_same_numbers(workbooks: dict[str, Path], tmp_path
         rows = list(csv.reader(path.open(encoding="utf-8")))
         assert rows[1][:2] == ["统计截至", "2025-12-20"]
     head = {r[0]: r for r in csv.reader(sheets["总体情况"].open(encoding="utf-8")) if r}
-    assert head["受理信访事项（件次）"][1] == "23"
+    assert head["收到信访事项（件次）"][1] == "23"
     assert head["初信初访一次性办结率"][1] == "87.5%"
     assert head["满意率"][1] == "66.7%"
     assert head["帮扶救助（元）"][1] == "1,300.25"
     depts = {r[0]: r for r in csv.reader(sheets["单位考核"].open(encoding="utf-8")) if r}
-    assert depts["教务处"][1:] == ["3", "2", "1", "50.0%", "1", "1", "100.0%", "70.0"]
+    assert depts["教务处"][1:] == ["3", "2", "1", "50.0%", "1", "1", "100.0%", "70.0", "样本较少"]
 
     _convert(workbooks["annual"], tmp_path, "pdf")
     pdf = tmp_path / "annual.pdf"

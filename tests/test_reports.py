@@ -196,14 +196,65 @@ def test_annual_every_key(xf: Callable[..., Any], built: Path) -> None:
             {"name": "未分类", "count": 1, "pct": 4.3},
             {"name": "其他", "count": 0, "pct": 0.0},
         ],
+        # previous: 2024's cases as of the same day (宿舍 1, 餐饮 2, 课程 1, 安全稳定 1 — the
+        # last has no 2025 case and no row)
         "by_category": [
-            {"group": "后勤服务", "name": "宿舍与住宿", "count": 8, "pct": 34.8},
-            {"group": "后勤服务", "name": "餐饮与食堂", "count": 6, "pct": 26.1},
-            {"group": "教学管理", "name": "考试与成绩", "count": 3, "pct": 13.0},
-            {"group": "教学管理", "name": "课程与教学安排", "count": 2, "pct": 8.7},
-            {"group": "权益保障", "name": "教职工权益", "count": 2, "pct": 8.7},
-            {"group": "权益保障", "name": "奖助评定与资助", "count": 1, "pct": 4.3},
-            {"group": "未分类", "name": "未分类", "count": 1, "pct": 4.3},
+            {
+                "group": "后勤服务",
+                "name": "宿舍与住宿",
+                "count": 8,
+                "pct": 34.8,
+                "previous": 1,
+                "change_pct": 700.0,
+            },
+            {
+                "group": "后勤服务",
+                "name": "餐饮与食堂",
+                "count": 6,
+                "pct": 26.1,
+                "previous": 2,
+                "change_pct": 200.0,
+            },
+            {
+                "group": "教学管理",
+                "name": "考试与成绩",
+                "count": 3,
+                "pct": 13.0,
+                "previous": 0,
+                "change_pct": None,
+            },
+            {
+                "group": "教学管理",
+                "name": "课程与教学安排",
+                "count": 2,
+                "pct": 8.7,
+                "previous": 1,
+                "change_pct": 100.0,
+            },
+            {
+                "group": "权益保障",
+                "name": "教职工权益",
+                "count": 2,
+                "pct": 8.7,
+                "previous": 0,
+                "change_pct": None,
+            },
+            {
+                "group": "权益保障",
+                "name": "奖助评定与资助",
+                "count": 1,
+                "pct": 4.3,
+                "previous": 0,
+                "change_pct": None,
+            },
+            {
+                "group": "未分类",
+                "name": "未分类",
+                "count": 1,
+                "pct": 4.3,
+                "previous": 0,
+                "change_pct": None,
+            },
         ],
         "by_channel": [
             {"name": "来信", "count": 10, "pct": 43.5},
@@ -217,6 +268,8 @@ def test_annual_every_key(xf: Callable[..., Any], built: Path) -> None:
             {"name": "帮扶到位", "count": 2, "pct": 25.0, "aid_yuan": 1300.25},
             {"name": "教育到位", "count": 1, "pct": 12.5, "aid_yuan": 0.0},
         ],
+        # by score, then cases; every department here has fewer than 5 rated cases (样本较少);
+        # the office's own row last: 0006, 0014, 0015, 0019, 0022, 0023 not yet decided on 12-20
         "by_department": [
             {
                 "name": "后勤处",
@@ -230,6 +283,7 @@ def test_annual_every_key(xf: Callable[..., Any], built: Path) -> None:
                 "rated": 1,
                 "satisfaction_pct": 100.0,
                 "score": 100.0,
+                "small_sample": True,
             },
             {
                 "name": "教务处",
@@ -243,19 +297,7 @@ def test_annual_every_key(xf: Callable[..., Any], built: Path) -> None:
                 "rated": 1,
                 "satisfaction_pct": 100.0,
                 "score": 70.0,  # 0.4×50 + 0.3×100 + 0.3×(100 − 33.3)
-            },
-            {
-                "name": "人事处",
-                "count": 2,
-                "pct": 8.7,
-                "assigned": 2,
-                "closed": 0,
-                "closed_on_time": 0,
-                "on_time_rate_pct": None,
-                "overdue_open": 0,
-                "rated": 0,
-                "satisfaction_pct": None,
-                "score": None,  # nothing closed yet: not scored
+                "small_sample": True,
             },
             {
                 "name": "学生工作部",
@@ -269,11 +311,75 @@ def test_annual_every_key(xf: Callable[..., Any], built: Path) -> None:
                 "rated": 1,
                 "satisfaction_pct": 0.0,
                 "score": 70.0,
+                "small_sample": True,
+            },
+            {
+                "name": "人事处",
+                "count": 2,
+                "pct": 8.7,
+                "assigned": 2,
+                "closed": 0,
+                "closed_on_time": 0,
+                "on_time_rate_pct": None,
+                "overdue_open": 0,
+                "rated": 0,
+                "satisfaction_pct": None,
+                "score": None,  # nothing closed yet: not scored
+                "small_sample": True,
+            },
+            {
+                "name": "信访办（待受理）",
+                "count": 6,
+                "pct": 26.1,
+                "assigned": 0,
+                "closed": 0,
+                "closed_on_time": 0,
+                "on_time_rate_pct": None,
+                "overdue_open": 3,  # 0006, 0014, 0015
+                "rated": 0,
+                "satisfaction_pct": None,
+                "score": None,
+                "small_sample": False,
+                "pending": True,
             },
         ],
         "activities": [],  # none recorded in this ledger (see test_activities.py)
+        "aid_without_amount": 0,
+        "largest_aid": [
+            {
+                "number": "XF2025-0003",
+                "category": "奖助评定与资助",
+                "name": "（匿名）",
+                "aid_yuan": 1200.5,
+            },
+            {
+                "number": "XF2025-0011",
+                "category": "宿舍与住宿",
+                "name": "（匿名）",
+                "aid_yuan": 99.75,
+            },
+        ],
+        "by_identity": [{"name": "未填", "count": 23, "pct": 100.0}],
+        # 2024 as of the same day: its two first-time closed cases were both repeated later
+        "trend": [
+            {
+                "year": 2024,
+                "total": 5,
+                "one_time_rate_pct": 0.0,
+                "on_time_rate_pct": 100.0,
+                "satisfaction_pct": 100.0,
+            },
+            {
+                "year": 2025,
+                "total": 23,
+                "one_time_rate_pct": 87.5,
+                "on_time_rate_pct": 87.5,
+                "satisfaction_pct": 66.7,
+            },
+        ],
         "complete": False,
         "collective_threshold": 5,
+        "scorecard_min_cases": 5,
         "score_formula": data["score_formula"],
     }
     assert "0.4" in data["score_formula"] and "不评分" in data["score_formula"]
@@ -312,7 +418,9 @@ def test_an_empty_year_has_every_percentage_null(xf: Callable[..., Any], built: 
     pcts = [k for k in data if k.endswith("_pct")]
     assert len(pcts) == 6 and all(data[k] is None for k in pcts)
     counts = [
-        k for k, v in data.items() if type(v) is int and k not in ("year", "collective_threshold")
+        k
+        for k, v in data.items()
+        if type(v) is int and k not in ("year", "collective_threshold", "scorecard_min_cases")
     ]
     assert counts and all(data[k] == 0 for k in counts)
     assert data["aid_total_yuan"] == 0.0
@@ -342,6 +450,7 @@ def test_monthly_every_key(xf: Callable[..., Any], built: Path) -> None:
         "repeat": 1,
         "collective": 1,
         "bypass": 1,
+        "accepted": 4,  # of the 10 received: 0016, 0017, 0018, 0020 accepted by 12-20
         "by_category": [
             {
                 "group": "后勤服务",
@@ -393,6 +502,9 @@ def test_monthly_every_key(xf: Callable[..., Any], built: Path) -> None:
             {"name": "教务处", "received": 0, "open": 1, "overdue": 1},
             {"name": "后勤处", "received": 4, "open": 4, "overdue": 0},
             {"name": "人事处", "received": 0, "open": 2, "overdue": 0},
+            # not yet decided on 12-20: 2024-0004/0005, 0006, 0014, 0015 (overdue), 0019, 0022,
+            # 0023; of them received in December: 0014, 0015, 0019, 0022, 0023
+            {"name": "信访办（待受理）", "received": 5, "open": 8, "overdue": 5, "pending": True},
         ],
         "hot_topics": [
             {"term": "宿舍维修", "count": 3, "previous": 1, "change_pct": 200.0, "surge": True},
@@ -537,7 +649,7 @@ def test_annual_table_reads_in_a_leaders_order(xf: Callable[..., Any], built: Pa
     assert r.exit_code == 0, r.stderr
     text = r.stdout
     order = [
-        "受理信访事项",
+        "收到信访事项",
         "初信初访一次性办结率",
         "重复访",
         "越级访",
@@ -550,6 +662,7 @@ def test_annual_table_reads_in_a_leaders_order(xf: Callable[..., Any], built: Pa
         "按信访形式",
         "办理结果",
         "二级单位",
+        "近五年趋势",
     ]
     positions = [text.index(word) for word in order]
     assert positions == sorted(positions)
@@ -577,16 +690,20 @@ def test_csv_has_a_section_per_table(xf: Callable[..., Any], built: Path) -> Non
     rows = list(csv.reader(io.StringIO(r.stdout)))
     assert rows[0][0].startswith("2025年度信访工作统计 · 总体情况")
     assert rows[1] == ["统计截至", AS_OF]
-    assert ["受理信访事项（件次）", "23", "上年5件，同比上升360%"] in rows
+    assert [
+        "收到信访事项（件次）",
+        "23",
+        "上年5件，同比上升360%；其中受理15件、不予受理2件、待受理6件",
+    ] in rows
     assert [
         "初信初访一次性办结率",
         "87.5%",
         rows[rows.index(["指标", "数值", "说明"]) + 2][2],
     ] in rows
     assert ["帮扶到位", "2", "25.0%", "1300.25"] in rows
-    assert ["人事处", "2", "0", "0", "", "0", "0", "", ""] in rows
+    assert ["人事处", "2", "0", "0", "", "0", "0", "", "", "样本较少"] in rows
     titles = [row[0] for row in rows if len(row) == 1 and row[0].startswith("按")]
-    assert titles == ["按事项分组", "按事项类别", "按信访形式"]
+    assert titles == ["按事项分组", "按事项类别", "按信访人身份", "按信访形式"]
     r = xf("report", "monthly", "--as-of", AS_OF, "--csv", db=built)
     rows = list(csv.reader(io.StringIO(r.stdout)))
     assert [
@@ -607,7 +724,9 @@ def test_markdown_paragraph_on_the_ledger(xf: Callable[..., Any], built: Path) -
         "截至12月20日，2025年共受理信访事项23件(次)；初信初访一次性办结率87.5%，重复访3件(次)，"
         "越级访2件(次)；师生信访满意度达66.7%。\n\n"
         "将信访事项划分为后勤服务类(占比61%)、教学管理类(占比22%)、权益保障类(占比13%)、"
-        "其他类(占比0%)，另有未分类事项(占比4%)。\n"
+        "其他类(占比0%)，另有未分类事项(占比4%)。\n\n"
+        "注：比率四舍五入保留一位小数，小数为0时省略（如29%即29.0%）；各类占比取整数，"
+        "合计为100%。\n"
     )
 
 
@@ -641,7 +760,10 @@ def test_markdown_reads_like_the_seed() -> None:
         "全年共受理信访事项327件(次)，同比下降18.7%；初信初访一次性办结率92.3%，"
         "重复访同比减少29.7%，越级访实现“零发生”；师生信访满意度达95.7%。\n\n"
         "将信访事项划分为教学管理类(占比31%)、后勤服务类(占比28%)、权益保障类(占比22%)、"
-        "其他类(占比19%)。\n"
+        "其他类(占比19%)。\n\n"
+        # why 18.7 and not the 18.6 of the office's own draft: the exact ratio, rounded
+        "注：比率与同比变化四舍五入保留一位小数，小数为0时省略（如29%即29.0%）；各类占比取整数，"
+        "合计为100%；同比下降18.7%由（402−327）÷402=18.66%得出。\n"
     )
 
 

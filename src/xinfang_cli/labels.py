@@ -25,6 +25,10 @@ STATUS_ALIASES = {
     "open": "open",
     "未办结": "open",
 }
+# The petition office's own row of a department table: cases it has not yet accepted or
+# rejected, which have no lead department (the overdue check, both reports).
+PENDING_GROUP = "信访办（待受理）"
+
 STATUS_CHOICES = ("已登记", "办理中", "已办结", "不予受理", "未办结")
 
 # What `list --search` looks in (records.search_words / _matches), as its help says it.

@@ -5,6 +5,7 @@ changed (`touch`, with the old → new pairs an audit event records). No Typer, 
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -18,7 +19,7 @@ from sqlmodel import Session, col, select
 from . import deadlines
 from .audit import AuditLog, utc_now
 from .db import WRITE, describe, explain, open_engine, resolve_url, sqlite_path
-from .errors import LedgerUnavailable, XinfangError
+from .errors import FileFormatError, LedgerUnavailable, XinfangError
 from .models import Case, TaxonomyVersion
 from .taxonomy import Taxonomy, default_source, parse_taxonomy
 
@@ -92,11 +93,23 @@ def open_ledger(
                 store_taxonomy(session, AuditLog(session, actor), taxonomy, action="init")
                 session.commit()
             else:
-                taxonomy = parse_taxonomy(row.source)
+                taxonomy = stored_taxonomy(row.source, row.sha256, url)
     except SQLAlchemyError as exc:
         engine.dispose()
         raise LedgerUnavailable(f"无法读取账本 {describe(url)}：{explain(exc)}") from exc
     return Ledger(engine=engine, url=url, actor=actor, taxonomy=taxonomy, created=created)
+
+
+def stored_taxonomy(source: str, sha256: str, url: str) -> Taxonomy:
+    """The taxonomy a ledger keeps, read back; a stored text that no longer matches its own
+    digest or no longer parses means the file itself is damaged, and is said so."""
+    damaged = f"账本 {describe(url)} 已损坏：其中保存的分类体系无法读取。请用备份恢复（xinfang restore）。"
+    if hashlib.sha256(source.encode("utf-8")).hexdigest() != sha256:
+        raise LedgerUnavailable(damaged)
+    try:
+        return parse_taxonomy(source)
+    except FileFormatError as exc:
+        raise LedgerUnavailable(damaged) from exc
 
 
 def discard_if_unused(ledger: Ledger) -> bool:

@@ -29,14 +29,20 @@ from sqlmodel import Session, col, select
 from . import deadlines
 from .audit import AuditLog
 from .errors import InputError
-from .labels import ACCEPT_OVERDUE, DUE_SOON, HANDLE_OVERDUE, REMINDER_LABELS, STAGE_LABELS
+from .labels import (
+    ACCEPT_OVERDUE,
+    DUE_SOON,
+    HANDLE_OVERDUE,
+    PENDING_GROUP,
+    REMINDER_LABELS,
+    STAGE_LABELS,
+)
 from .ledger import Ledger
 from .models import Case, Event
 from .standing import standing
 from .steps import provisional_years, read_marks
 
 # Registered cases have no lead department yet: the petition office itself owes the decision.
-PENDING_GROUP = "信访办（待受理）"
 PENDING_ALIASES = (PENDING_GROUP, "信访办(待受理)", "待受理", "信访办")
 UNASSIGNED_GROUP = "（未指定主办单位）"
 

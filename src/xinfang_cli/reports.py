@@ -19,7 +19,7 @@ from datetime import date
 from fractions import Fraction
 from typing import Any
 
-from sqlalchemy import and_, case, exists, func, not_, select, true
+from sqlalchemy import ColumnElement, Connection, and_, case, exists, func, not_, or_, select, true
 
 from .activities import year_totals
 from .aggregates import (
@@ -34,10 +34,16 @@ from .aggregates import (
     sort_items,
 )
 from .figures import change_pct, pct, round1, yuan
+from .labels import PENDING_GROUP
 from .ledger import Ledger
+from .privacy import mask_name
 from .standing import AsOf
 
 NO_OUTCOME = "未填写"
+NO_IDENTITY = "未填"
+AID_OUTCOME = "assisted"  # 帮扶到位: the outcome whose cases carry an aid amount
+LARGEST_AID = 5  # the largest aid cases the annual report lists
+TREND_YEARS = 5
 
 # The department score (annual scorecard): weights of its three parts, out of 1.
 SCORE_WEIGHTS = {
@@ -114,6 +120,11 @@ def annual(ledger: Ledger, *, year: int, as_of: date) -> dict[str, Any]:
         count_if(and_(at.rated, C.rating == "basically_satisfied")).label("basically_satisfied"),
         count_if(and_(at.rated, C.rating == "dissatisfied")).label("dissatisfied"),
         count_if(and_(at.closed, C.aid_fen > 0)).label("aided"),
+        count_if(and_(at.closed, C.outcome == AID_OUTCOME, func.coalesce(C.aid_fen, 0) <= 0)).label(
+            "aid_without_amount"
+        ),
+        count_if(at.registered).label("pending"),
+        count_if(and_(at.registered, at.overdue)).label("pending_overdue"),
         func.coalesce(
             func.sum(case((and_(at.closed, C.aid_fen > 0), C.aid_fen), else_=0)), 0
         ).label("aid_fen"),
@@ -121,9 +132,21 @@ def annual(ledger: Ledger, *, year: int, as_of: date) -> dict[str, Any]:
     before = select(func.count().label("total"), count_if(repeat).label("repeat")).where(previous)
     groups = select(C.group_key, func.count().label("n")).where(cohort).group_by(C.group_key)
     categories = (
-        select(C.category, func.max(C.group_key).label("group_key"), func.count().label("n"))
-        .where(cohort)
+        select(
+            C.category,
+            func.max(C.group_key).label("group_key"),
+            count_if(cohort).label("n"),
+            count_if(previous).label("previous"),
+        )
+        .where(or_(cohort, previous))
         .group_by(C.category)
+    )
+    identities = select(C.identity, func.count().label("n")).where(cohort).group_by(C.identity)
+    aid_query = (
+        select(C.number, C.category, C.name, C.confidential, C.purged_on, C.aid_fen)
+        .where(cohort, at.closed, C.aid_fen > 0)
+        .order_by(C.aid_fen.desc(), C.number)
+        .limit(LARGEST_AID)
     )
     channels = select(C.channel, func.count().label("n")).where(cohort).group_by(C.channel)
     outcomes = (
@@ -152,7 +175,10 @@ def annual(ledger: Ledger, *, year: int, as_of: date) -> dict[str, Any]:
         h = conn.execute(headline).mappings().one()
         b = conn.execute(before).mappings().one()
         group_rows = conn.execute(groups).all()
-        category_rows = conn.execute(categories).all()
+        category_rows = [row for row in conn.execute(categories).all() if row.n]
+        identity_rows = conn.execute(identities).all()
+        aid_rows = conn.execute(aid_query).mappings().all()
+        trend = _trend(conn, year=year, as_of=as_of)
         channel_rows = conn.execute(channels).all()
         outcome_rows = conn.execute(outcomes).all()
         department_rows = conn.execute(departments).mappings().all()
@@ -179,8 +205,10 @@ def annual(ledger: Ledger, *, year: int, as_of: date) -> dict[str, Any]:
             "name": tax.category_name(key) if key else UNCLASSIFIED,
             "count": int(n),
             "pct": pct(int(n), total),
+            "previous": int(before),
+            "change_pct": change_pct(int(n), int(before)),
         }
-        for key, group, n in category_rows
+        for key, group, n, before in category_rows
     ]
     sort_items(by_category, rank(list(tax.categories)), "count")
 
@@ -239,6 +267,58 @@ def annual(ledger: Ledger, *, year: int, as_of: date) -> dict[str, Any]:
             }
         )
     sort_items(by_department, rank(list(tax.departments)), "count")
+    # The scorecard: by score (then cases); a department with too few cases to judge is marked
+    # 样本较少 and comes after the others; departments not scored yet last.
+    for item in by_department:
+        item["small_sample"] = min(item["assigned"], item["rated"]) < tax.scorecard_min_cases
+    by_department.sort(
+        key=lambda d: (d["small_sample"], d["score"] is None, -(d["score"] or 0), -d["count"])
+    )
+    if counts["pending"]:
+        # Cases the office has not yet accepted or rejected have no lead department; their row
+        # makes the overdue column add up to overdue_open.
+        by_department.append(
+            {
+                "name": PENDING_GROUP,
+                "count": counts["pending"],
+                "pct": pct(counts["pending"], total),
+                "assigned": 0,
+                "closed": 0,
+                "closed_on_time": 0,
+                "on_time_rate_pct": None,
+                "overdue_open": counts["pending_overdue"],
+                "rated": 0,
+                "satisfaction_pct": None,
+                "score": None,
+                "small_sample": False,
+                "pending": True,
+            }
+        )
+
+    identity_count: dict[str | None, int] = {key: int(n) for key, n in identity_rows}
+    identity_keys = list(tax.enums.get("identities", {}))
+    by_identity = [
+        {
+            "_key": key,
+            "name": tax.label("identities", key) if key else NO_IDENTITY,
+            "count": n,
+            "pct": pct(n, total),
+        }
+        for key, n in identity_count.items()
+    ]
+    sort_items(by_identity, rank([*identity_keys]), "count")
+    # 未填 last, whatever its count: it is not an identity
+    by_identity.sort(key=lambda item: item["name"] == NO_IDENTITY)
+
+    largest_aid = [
+        {
+            "number": row["number"],
+            "category": tax.category_name(row["category"]) if row["category"] else UNCLASSIFIED,
+            "name": _petitioner(row["name"], row["confidential"], row["purged_on"]),
+            "aid_yuan": yuan(int(row["aid_fen"])),
+        }
+        for row in aid_rows
+    ]
 
     return {
         "year": year,
@@ -280,8 +360,65 @@ def annual(ledger: Ledger, *, year: int, as_of: date) -> dict[str, Any]:
         "by_outcome": by_outcome,
         "by_department": by_department,
         "activities": activities,
+        "aid_without_amount": counts["aid_without_amount"],
+        "largest_aid": largest_aid,
+        "by_identity": by_identity,
+        "trend": trend,
         # beyond the contract: what a reader needs to read the figures right
         "complete": as_of >= date(year, 12, 31),
         "collective_threshold": tax.collective_threshold,
+        "scorecard_min_cases": tax.scorecard_min_cases,
         "score_formula": SCORE_FORMULA,
     }
+
+
+def _petitioner(name: str | None, confidential: bool, purged_on: date | None) -> str:
+    """Who a listed case came from, as a report may say it: masked, never in full."""
+    if confidential:
+        return "（保密）"
+    if purged_on is not None:
+        return "（已清除）"
+    return mask_name(name) or "（匿名）"
+
+
+def _rates(conn: Connection, cohort: ColumnElement[bool], as_of: date) -> dict[str, int]:
+    """The counts behind the three rates of the trend, for one year's cohort seen on `as_of`:
+    the same expressions as the headline (one-time: no later case by `as_of` repeats it)."""
+    at = AsOf(as_of)
+    first_time = C.repeat_of.is_(None)
+    later = CASES.alias("later")
+    repeated = exists().where(
+        later.c.repeat_of == C.number, later.c.received_on <= as_of, later.c.status != "voided"
+    )
+    good = C.rating.in_(("satisfied", "basically_satisfied"))
+    query = select(
+        func.count().label("total"),
+        count_if(and_(first_time, at.closed)).label("first_time_closed"),
+        count_if(and_(first_time, at.closed, not_(repeated))).label("first_time_one_time"),
+        count_if(at.closed).label("closed"),
+        count_if(at.closed_on_time).label("closed_on_time"),
+        count_if(at.rated).label("rated"),
+        count_if(and_(at.rated, good)).label("good"),
+    ).where(cohort)
+    return {key: int(value) for key, value in conn.execute(query).mappings().one().items()}
+
+
+def _trend(conn: Connection, *, year: int, as_of: date) -> list[dict[str, Any]]:
+    """Up to five years ending with `year`, each seen as the report sees last year (cases
+    received by the as-of date, steps up to it); years without cases are left out."""
+    out = []
+    for y in range(year - TREND_YEARS + 1, year + 1):
+        cohort = received_between(date(y, 1, 1), min(date(y, 12, 31), as_of))
+        n = _rates(conn, cohort, as_of)
+        if not n["total"]:
+            continue
+        out.append(
+            {
+                "year": y,
+                "total": n["total"],
+                "one_time_rate_pct": pct(n["first_time_one_time"], n["first_time_closed"]),
+                "on_time_rate_pct": pct(n["closed_on_time"], n["closed"]),
+                "satisfaction_pct": pct(n["good"], n["rated"]),
+            }
+        )
+    return out

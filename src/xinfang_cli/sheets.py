@@ -12,12 +12,21 @@ from datetime import date
 from typing import Any
 
 from .figures import money, num
-from .labels import LEVEL_LABELS
+from .labels import LEVEL_LABELS, PENDING_GROUP
 
 # Cell kinds
 TEXT, INT, PCT, CHANGE, MONEY, SCORE = "text", "int", "pct", "change", "money", "score"
 NUMERIC = (INT, PCT, CHANGE, MONEY, SCORE)
 LEVEL_STYLES = {"red": "bold red", "orange": "bold dark_orange", "yellow": "yellow"}
+# A terminal with 16 colours has no orange (dark_orange would print as bright red, next to red):
+# there red and orange become badges of their own, and the level word is printed in any case.
+LEVEL_STYLES_16 = {
+    "bold red": "bold white on red",
+    "bold dark_orange": "bold black on yellow",
+    "yellow": "bold yellow",
+}
+PENDING_STYLE = "dim"
+SMALL_SAMPLE = "样本较少"
 
 
 @dataclass(frozen=True)
@@ -36,6 +45,8 @@ class Column:
     fold: bool = False  # free text: wraps inside its column
     ratio: int = 1  # a folded column's share of the spare width
     max_width: int | None = None  # terminal cells, for a folded column
+    brief: str | None = None  # a shorter header for the terminal, where 80 columns must do
+    keep: bool = False  # a name the terminal never folds (a department)
 
 
 @dataclass
@@ -86,9 +97,11 @@ def annual_document(r: dict[str, Any]) -> Document:
         [Column("指标"), Column("数值", INT), Column("说明", fold=True)],
     )
     add = headline.rows.append
+    pending = r["total"] - r["accepted"] - r["not_accepted"]
     add(
         [
-            "受理信访事项（件次）",
+            # received (收到), not accepted (受理): the paragraph keeps the office's own words
+            "收到信访事项（件次）",
             r["total"],
             _vs(
                 r["total_change_pct"],
@@ -97,7 +110,9 @@ def annual_document(r: dict[str, Any]) -> Document:
                 what="上年",
                 up="同比上升",
                 down="同比下降",
-            ),
+            )
+            + f"；其中受理{r['accepted']}件、不予受理{r['not_accepted']}件"
+            + (f"、待受理{pending}件" if pending else ""),
         ]
     )
     add(
@@ -154,13 +169,7 @@ def annual_document(r: dict[str, Any]) -> Document:
         ]
     )
     add(["未办结（件）", r["open"], f"其中超期{r['overdue_open']}件"])
-    add(
-        [
-            "帮扶救助（元）",
-            Cell(r["aid_total_yuan"], MONEY),
-            f"帮扶{r['aided']}件",
-        ]
-    )
+    add(["帮扶救助（元）", Cell(r["aid_total_yuan"], MONEY), _aid_words(r)])
 
     groups = Sheet(
         "事项分组",
@@ -171,8 +180,45 @@ def annual_document(r: dict[str, Any]) -> Document:
     categories = Sheet(
         "事项类别",
         "按事项类别",
-        [Column("类别", fold=True), Column("分组"), Column("件次", INT), Column("占比", PCT)],
-        [[c["name"], c["group"], c["count"], c["pct"]] for c in r["by_category"]],
+        [
+            Column("类别", fold=True),
+            Column("分组"),
+            Column("件次", INT),
+            Column("占比", PCT),
+            Column("上年", INT),
+            Column("同比", CHANGE),
+        ],
+        [
+            [c["name"], c["group"], c["count"], c["pct"], c.get("previous"), c.get("change_pct")]
+            for c in r["by_category"]
+        ],
+    )
+    identities = Sheet(
+        "信访人身份",
+        "按信访人身份",
+        [Column("身份"), Column("件次", INT), Column("占比", PCT)],
+        [[i["name"], i["count"], i["pct"]] for i in r.get("by_identity", [])],
+    )
+    trend = Sheet(
+        "近五年趋势",
+        "近五年趋势（各年按同一截止日期统计）",
+        [
+            Column("年份"),
+            Column("信访事项", INT),
+            Column("一次性办结率", PCT),
+            Column("按期办结率", PCT),
+            Column("满意率", PCT),
+        ],
+        [
+            [
+                f"{t['year']}年",
+                t["total"],
+                t["one_time_rate_pct"],
+                t["on_time_rate_pct"],
+                t["satisfaction_pct"],
+            ]
+            for t in r.get("trend", [])
+        ],
     )
     channels = Sheet(
         "信访形式",
@@ -189,8 +235,17 @@ def annual_document(r: dict[str, Any]) -> Document:
             Column("占比", PCT),
             Column("帮扶金额（元）", MONEY),
         ],
-        [[o["name"], o["count"], o["pct"], o.get("aid_yuan", 0.0)] for o in r["by_outcome"]],
-        caption=f"已办结{r['closed']}件；帮扶{r['aided']}件，金额合计{money(r['aid_total_yuan'])}元",
+        [
+            [
+                o["name"],
+                o["count"],
+                o["pct"],
+                # an amount belongs to 帮扶到位; beside the other outcomes it would read as 0 aid
+                o.get("aid_yuan") if o["name"] == AID_NAME or o.get("aid_yuan") else Cell(None),
+            ]
+            for o in r["by_outcome"]
+        ],
+        caption=f"已办结{r['closed']}件；{_aid_words(r)}，金额合计{money(r['aid_total_yuan'])}元",
     )
     if r["by_outcome"]:
         outcomes.rows.append(
@@ -205,38 +260,85 @@ def annual_document(r: dict[str, Any]) -> Document:
         "单位考核",
         "二级单位信访工作考核（按主办单位）",
         [
-            Column("单位"),
+            Column("单位", keep=True),
             Column("交办", INT),
             Column("办结", INT),
             Column("按期", INT),
             Column("按期率", PCT),
-            Column("超期未结", INT),
+            Column("超期未结", INT, brief="超期"),
             Column("评价", INT),
             Column("满意率", PCT),
             Column("得分", SCORE),
+            Column("备注"),
         ],
-        [
-            [
-                d["name"],
-                d["assigned"],
-                d["closed"],
-                d["closed_on_time"],
-                d["on_time_rate_pct"],
-                d["overdue_open"],
-                d["rated"],
-                d["satisfaction_pct"],
-                d.get("score"),
-            ]
-            for d in r["by_department"]
-        ],
-        caption=r.get("score_formula"),
+        [_department_row(d) for d in r["by_department"]],
+        caption="；".join(
+            part
+            for part in (
+                r.get("score_formula"),
+                f"交办或评价少于{r.get('scorecard_min_cases', 5)}件的单位标注“{SMALL_SAMPLE}”，"
+                "排在其他单位之后；“超期”即超期未结",
+            )
+            if part
+        ),
     )
-    return Document(
-        f"{year}年度信访工作统计",
-        as_of,
-        [headline, groups, categories, channels, outcomes, departments],
-        notes,
-    )
+    sheets = [headline, groups, categories, identities, channels, outcomes]
+    if r.get("largest_aid"):
+        sheets.append(
+            Sheet(
+                "帮扶案件",
+                "帮扶金额较大的案件",
+                [Column("编号"), Column("类别"), Column("信访人"), Column("帮扶金额（元）", MONEY)],
+                [[a["number"], a["category"], a["name"], a["aid_yuan"]] for a in r["largest_aid"]],
+            )
+        )
+    sheets += [departments, trend]
+    return Document(f"{year}年度信访工作统计", as_of, sheets, notes)
+
+
+AID_NAME = "帮扶到位"
+
+
+def _aid_words(r: dict[str, Any]) -> str:
+    """Two counts that read alike: cases with an amount, and 帮扶到位 cases (some without one)."""
+    assisted = next((o["count"] for o in r["by_outcome"] if o["name"] == AID_NAME), 0)
+    words = f"记有帮扶金额{r['aided']}件"
+    if assisted:
+        words += f"；{AID_NAME}{assisted}件"
+        missing = r.get("aid_without_amount", 0)
+        if missing:
+            words += f"，其中{missing}件未填金额"
+    return words
+
+
+def _department_row(d: dict[str, Any]) -> list[Any]:
+    if d.get("pending"):
+        # the office's own row: received, not yet accepted; nothing to assess
+        dim = [Cell(d["name"], style=PENDING_STYLE)]
+        return [
+            *dim,
+            Cell(None, TEXT),
+            Cell(None, TEXT),
+            Cell(None, TEXT),
+            Cell(None, TEXT),
+            d["overdue_open"],
+            Cell(None, TEXT),
+            Cell(None, TEXT),
+            Cell(None, TEXT),
+            Cell(f"待受理{d['count']}件", style=PENDING_STYLE),
+        ]
+    return [
+        d["name"],
+        d["assigned"],
+        d["closed"],
+        d["closed_on_time"],
+        d["on_time_rate_pct"],
+        d["overdue_open"],
+        d["rated"],
+        d["satisfaction_pct"],
+        d.get("score"),
+        SMALL_SAMPLE if d.get("small_sample") else "",
+    ]
 
 
 # --- monthly --------------------------------------------------------------------------------
@@ -255,7 +357,7 @@ def monthly_document(r: dict[str, Any]) -> Document:
     add = headline.rows.append
     add(
         [
-            "本月受理（件次）",
+            "本月收到（件次）",
             r["received"],
             _vs(
                 r["change_pct"],
@@ -273,7 +375,8 @@ def monthly_document(r: dict[str, Any]) -> Document:
                 what="去年同月",
                 up="同比上升",
                 down="同比下降",
-            ),
+            )
+            + (f"；其中已受理{r['accepted']}件" if "accepted" in r else ""),
         ]
     )
     add(["本月办结（件）", r["closed"], "按办结日期统计，含往月受理的案件"])
@@ -340,8 +443,17 @@ def monthly_document(r: dict[str, Any]) -> Document:
     departments = Sheet(
         "单位情况",
         "按主办单位（超期多的在前）",
-        [Column("单位"), Column("本月交办", INT), Column("在办", INT), Column("其中超期", INT)],
-        [[d["name"], d["received"], d["open"], d["overdue"]] for d in r["by_department"]],
+        [Column("单位"), Column("本月新收", INT), Column("在办", INT), Column("其中超期", INT)],
+        [
+            [
+                Cell(d["name"], style=PENDING_STYLE) if d.get("pending") else d["name"],
+                d["received"],
+                d["open"],
+                d["overdue"],
+            ]
+            for d in r["by_department"]
+        ],
+        caption=f"“{PENDING_GROUP}”为尚未受理、还没有主办单位的案件；各行之和等于月末在办与超期",
     )
     alerts = Sheet(
         "风险提示",

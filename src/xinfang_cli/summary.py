@@ -7,6 +7,7 @@ JSON dict only, so its figures are the report's.
 from __future__ import annotations
 
 from datetime import date
+from fractions import Fraction
 from typing import Any
 
 from .figures import integer_shares, num
@@ -53,7 +54,27 @@ def annual_markdown(r: dict[str, Any]) -> str:
     if r["satisfaction_pct"] is not None:
         parts.append(f"师生信访满意度达{num(r['satisfaction_pct'])}%")
     first = "；".join(parts) + "。"
-    return first + "\n\n" + _shares_sentence(r) + "\n"
+    return first + "\n\n" + _shares_sentence(r) + "\n\n" + rounding_note(r) + "\n"
+
+
+def rounding_note(r: dict[str, Any]) -> str:
+    """One line under the paragraph: how its percentages are rounded, with the total's change
+    worked out, so a reader who finds 18.6 in last year's draft sees why we print 18.7."""
+    complete = r.get("complete", True)
+    note = (
+        f"注：比率{'与同比变化' if complete else ''}四舍五入保留一位小数，小数为0时省略"
+        "（如29%即29.0%）；各类占比取整数，合计为100%"
+    )
+    total, previous = r["total"], r["previous_total"]
+    if complete and previous and total != previous:
+        exact = Fraction(abs(total - previous) * 100, previous)
+        hundredths = f"{float(exact):.2f}"
+        words, a, b = ("上升", total, previous) if total > previous else ("下降", previous, total)
+        note += (
+            f"；同比{words}{num(abs(r['total_change_pct']))}%由（{a}−{b}）÷{previous}"
+            f"={hundredths}%得出"
+        )
+    return note + "。"
 
 
 def _repeat_words(r: dict[str, Any]) -> str:

@@ -100,6 +100,8 @@ class Taxonomy:
     enums: dict[str, dict[str, str]]
     sensitive_words: tuple[str, ...]
     topic_words: tuple[str, ...]
+    # the scorecard marks a department with fewer rated or assigned cases 样本较少
+    scorecard_min_cases: int = 5
 
     @property
     def sha256(self) -> str:
@@ -360,6 +362,7 @@ def parse_taxonomy(source: str) -> Taxonomy:
         extend_max_days=extend_max,
         collective_threshold=positive(settings, "collective_threshold", 5, "settings"),
         warn_days=positive(settings, "warn_days", 7, "settings"),
+        scorecard_min_cases=positive(settings, "scorecard_min_cases", 5, "settings"),
         risk=risk,
         holidays=holidays,
         workdays=workdays,

@@ -66,7 +66,7 @@ def _emit(
     else:
         from .tables import rich_renderables
 
-        for renderable in rich_renderables(doc):
+        for renderable in rich_renderables(doc, colours=out.color_system):
             out.print(renderable)
 
 

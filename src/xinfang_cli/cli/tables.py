@@ -7,16 +7,18 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from ..sheets import NUMERIC, Cell, Document, cell_text
+from ..sheets import LEVEL_STYLES_16, NUMERIC, Cell, Document, cell_text
 from .wrap import Wrap
 
 if TYPE_CHECKING:
     from rich.console import RenderableType
 
 
-def rich_renderables(doc: Document) -> list[RenderableType]:
+def rich_renderables(doc: Document, *, colours: str | None = None) -> list[RenderableType]:
     """Each sheet as a bold title line, its table and its caption; titles are printed on their own
-    line (not as the table's title) so a narrow table never folds a long title."""
+    line (not as the table's title) so a narrow table never folds a long title. `colours`: the
+    console's colour system; with 16 colours the level styles change so the three stay apart."""
+    few = colours in ("standard", "windows")
     from rich import box
     from rich.table import Table
     from rich.text import Text
@@ -28,19 +30,25 @@ def rich_renderables(doc: Document) -> list[RenderableType]:
         out.append(Wrap(sheet.title, style="bold"))
         if index == 0:
             out.extend(Wrap(note, style="italic") for note in doc.notes)
-        table = Table(header_style="bold", box=box.SIMPLE_HEAD, pad_edge=False, show_edge=False)
+        table = Table(
+            header_style="bold",
+            box=box.SIMPLE_HEAD,
+            pad_edge=False,
+            show_edge=False,
+            collapse_padding=True,
+        )
         for column in sheet.columns:
             numeric = column.kind in NUMERIC
             table.add_column(
-                column.header,
+                column.brief or column.header,
                 justify="right" if numeric else "left",
-                no_wrap=numeric,
+                no_wrap=numeric or column.keep,
                 ratio=column.ratio if column.fold else None,
                 min_width=8 if column.fold else None,
                 max_width=column.max_width,
             )
         for row in sheet.rows:
-            table.add_row(*[_cell(c) for c in sheet.cells(row)])
+            table.add_row(*[_cell(c, few) for c in sheet.cells(row)])
         if not sheet.rows:
             table.add_row(*[Text("（无）", style="dim")] + [Text("")] * (len(sheet.columns) - 1))
         out.append(table)
@@ -49,10 +57,13 @@ def rich_renderables(doc: Document) -> list[RenderableType]:
     return out
 
 
-def _cell(cell: Cell) -> RenderableType:
+def _cell(cell: Cell, few_colours: bool) -> RenderableType:
     """Numbers never wrap; text wraps between words and characters, never inside a number."""
     from rich.text import Text
 
+    style = cell.style or ""
+    if few_colours:
+        style = LEVEL_STYLES_16.get(style, style)
     if cell.kind in NUMERIC:
-        return Text(cell_text(cell), style=cell.style or "", justify="right", no_wrap=True)
-    return Wrap(cell_text(cell), style=cell.style or "")
+        return Text(cell_text(cell), style=style, justify="right", no_wrap=True)
+    return Wrap(cell_text(cell), style=style)
