@@ -22,7 +22,7 @@ from sqlmodel import col
 
 from . import deadlines
 from .audit import AuditLog, bulk_changes, new_salt, seal_content, utc_now
-from .casefile import CaseSource, open_case_source, problem_report
+from .casefile import CaseSource, Layout, file_format, open_case_source, problem_report
 from .db import describe, resolve_url, sqlite_path
 from .errors import FileFormatError, XinfangError
 from .ledger import Ledger
@@ -55,6 +55,8 @@ class ImportResult:
     # imported cases whose deadlines were counted through years without holiday data
     provisional: int = 0
     provisional_years: tuple[int, ...] = ()
+    plan: list[str] = field(default_factory=list)  # what reading found (sheets, columns, …)
+    warnings: list[str] = field(default_factory=list)  # rows taken differently than written
 
 
 def known_cases(session: Any) -> dict[str, KnownCase]:
@@ -106,8 +108,16 @@ class BulkWriter:
     no ORM objects, in the caller's transaction."""
 
     def __init__(
-        self, ledger: Ledger, session: Any, log: AuditLog, *, source: str, unit: str
+        self,
+        ledger: Ledger,
+        session: Any,
+        log: AuditLog,
+        *,
+        source: str,
+        unit: str,
+        where: Callable[[int], str] | None = None,
     ) -> None:
+        self.where = where or (lambda line: f"第{line}{unit}")
         self.tax = ledger.taxonomy
         self.calendar = ledger.calendar
         self.conn = session.connection()
@@ -133,7 +143,7 @@ class BulkWriter:
                 values, co = self.values(item)
             except XinfangError as exc:
                 raise type(exc)(
-                    f"第{item.line}{self.unit}：{exc.message}（未导入任何案件，账本未改动）"
+                    f"{self.where(item.line)}：{exc.message}（未导入任何案件，账本未改动）"
                 ) from exc
             self.case_id += 1
             values.update(id=self.case_id, created_at=now, updated_at=now)
@@ -240,7 +250,9 @@ class BulkWriter:
             changes["co_depts"] = "、".join(co)
         salt = new_salt()
         text, sealed_text = bulk_changes(changes, salt)
-        reason = f"导入自 {self.source} 第{item.line}{self.unit}"
+        reason = f"导入自 {self.source} {self.where(item.line)}"
+        if item.inferred:
+            reason += "；导入时推定：" + "；".join(item.inferred)
         received = values["received_on"]
         number = values["number"]
         sealed = seal_content(
@@ -327,7 +339,9 @@ def run_import(
     if progress is not None:
         progress(scanned.rows, scanned.rows)
     if checker.problems:
-        raise FileFormatError(problem_report(source.as_case_file(), checker.problems))
+        report = problem_report(source.as_case_file(), checker.problems)
+        how = source.plan.lines(source.name)
+        raise FileFormatError(report + ("\n\n读取方式：\n" + "\n".join(how) if how else ""))
     if writer is not None:
         writer.finish()
 
@@ -340,6 +354,7 @@ def import_cases(
     today: date,
     dry_run: bool,
     progress: Callable[[int, int], None] | None = None,
+    layout: Layout | None = None,
 ) -> ImportResult:
     """Import a case file: every row checked, and written in one transaction only if all pass.
 
@@ -348,10 +363,19 @@ def import_cases(
     default taxonomy on a dry run and not created. `progress(done, total)` is told of the rows
     checked as they go.
     """
-    source = open_case_source(path)
-    scanned = scan(source)
+    layout = layout or Layout()
+    file_format(path)  # an unknown kind of file is refused before any ledger is opened
     url = resolve_url(db)
     ledger_file = sqlite_path(url)
+    ledger: Ledger | None = None
+    if dry_run and ledger_file is not None and not ledger_file.exists():
+        taxonomy = default_taxonomy()
+    else:
+        ledger = open_ledger(not dry_run)
+        taxonomy = ledger.taxonomy
+    layout.synonyms = {**taxonomy.header_synonyms, **layout.synonyms}
+    source = open_case_source(path, layout)
+    scanned = scan(source)
 
     def checker(
         taxonomy: Any, calendar: Any, known: dict[str, KnownCase], content: Any
@@ -379,16 +403,16 @@ def import_cases(
             unit=source.unit,
             provisional=len(provisional),
             provisional_years=tuple(sorted({y for years in provisional for y in years})),
+            plan=source.plan.lines(source.name),
+            warnings=[w.text(source.unit, source.sheets) for w in source.plan.warnings],
         )
 
-    if dry_run and ledger_file is not None and not ledger_file.exists():
-        taxonomy = default_taxonomy()
+    if ledger is None:
         calendar = deadlines.load_calendar(taxonomy.holidays, taxonomy.workdays)
         check = checker(taxonomy, calendar, {}, {})
         run_import(source, scanned, check, None, progress)
         return result(check, describe(url), False, None)
 
-    ledger = open_ledger(not dry_run)
     if dry_run:
         with ledger.reading() as session:
             check = checker(
@@ -407,7 +431,9 @@ def import_cases(
             known_cases(session),
             known_content(session, scanned.unnumbered),
         )
-        writer = BulkWriter(ledger, session, log, source=path.name, unit=source.unit)
+        writer = BulkWriter(
+            ledger, session, log, source=path.name, unit=source.unit, where=source.where
+        )
         run_import(source, scanned, check, writer, progress)
     _analyze(ledger, writer.written)
     return result(check, ledger.location, ledger.created, writer)

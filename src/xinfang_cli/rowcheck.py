@@ -76,6 +76,7 @@ class PlannedCase:
     rated_on: date | None = None
     voided_on: date | None = None
     void_reason: str | None = None
+    inferred: tuple[str, ...] = ()  # steps the file left out, taken as said (导入时推定)
 
 
 @dataclass
@@ -306,6 +307,7 @@ class RowChecker:
 
         plan = PlannedCase(
             line=source.line,
+            inferred=source.inferred,
             data=CaseInput(
                 received_on=received_on or today,
                 channel=channel or "",
