@@ -178,6 +178,7 @@ def _check_is_ledger(path: Path, url: str) -> None:
 _SQLITE_MESSAGES = (
     ("file is not a database", "文件已损坏，或不是 xinfang 账本"),
     ("database disk image is malformed", "账本文件已损坏，请用备份恢复"),
+    ("could not decode to utf-8", "账本文件已损坏（其中的文字无法读出），请用备份恢复"),
     ("database is locked", "账本正被其他人写入，请稍后重试"),
     ("readonly database", "账本文件只读，无法写入"),
     ("unable to open database file", "无法打开账本文件，请检查路径和权限"),
