@@ -308,7 +308,7 @@ def test_a_bad_file_does_not_create_the_ledger(xf, tmp_path: Path, ledger_path: 
 
 
 def test_the_problem_list_is_capped(xf, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
-    rows = [["2025-13-01", "来访", "x"] for _ in range(70)]
+    rows = [[f"2025-13-{i % 28 + 1:02d}{'日' * (i // 28)}", "来访", "x"] for i in range(70)]
     r = xf(
         "import", str(write_csv(tmp_path / "many.csv", ["信访日期", "信访形式", "反映问题"], rows))
     )

@@ -122,7 +122,21 @@ class Plan:
     inferred: dict[str, int] = field(default_factory=dict)  # inference → rows
     warnings: list[LineProblem] = field(default_factory=list)
 
-    def lines(self, file_name: str) -> list[str]:
+    @property
+    def legacy(self) -> bool:
+        """Not our own case file: an office's ledger (title rows, its own headers, a 序号…)."""
+        return bool(
+            any(header > 1 for _, header, _ in self.sheets)
+            or any(how != "原名" for _, _, how in self.columns)
+            or self.ignored
+            or self.totals
+            or len(self.sheets) > 1
+        )
+
+    def lines(self, file_name: str, *, full: bool = False) -> list[str]:
+        """What to say about the reading: nothing for our own case file unless `full`."""
+        if not (full or self.legacy or self.inferred):
+            return []
         out = []
         for sheet, header, rows in self.sheets:
             where = f"工作表“{sheet}”，" if sheet else ""
@@ -130,11 +144,13 @@ class Plan:
         if self.totals:
             out.append(f"略去末尾的合计行 {self.totals} 行。")
         mapped = [
-            f"{theirs}→{ours}" + ("" if how == "原名" else f"（{how}）")
-            for theirs, ours, how in self.columns
+            f"{theirs}→{ours}（{how}）" for theirs, ours, how in self.columns if how != "原名"
         ]
+        same = [theirs for theirs, _, how in self.columns if how == "原名"]
         if mapped:
             out.append("列的对应：" + "、".join(mapped) + "。")
+        if same:
+            out.append("按原名读取的列：" + "、".join(same) + "。")
         if self.ignored:
             out.append("忽略的列：" + "、".join(f"{h}（{why}）" for h, why in self.ignored) + "。")
         for what, count in self.inferred.items():
@@ -477,6 +493,7 @@ def _from_table(
     header = table[start]
     case_file = CaseFile(name=name, rows=[])
     mapping = _map_header(header, name, layout=layout, plan=case_file.plan)
+    case_file.plan.sheets.append((sheet or "", start + 1, 0))
     case_file.rows.extend(
         _table_rows(
             iter(table[start + 1 :]),
@@ -487,9 +504,10 @@ def _from_table(
             first_line=start + 2,
             layout=layout,
             plan=case_file.plan,
+            infer=_infers(case_file.plan, layout),
         )
     )
-    case_file.plan.sheets.append((sheet or "", start + 1, len(case_file.rows)))
+    case_file.plan.sheets[-1] = (sheet or "", start + 1, len(case_file.rows))
     return case_file
 
 
@@ -503,6 +521,7 @@ def _table_rows(
     first_line: int = 2,
     layout: Layout | None = None,
     plan: Plan | None = None,
+    infer: bool = False,
 ) -> Iterator[SourceRow]:
     """The data rows keyed by column key; the problems of a row's shape (a cell under no
     header, more cells than headers) go to `problems` when it is given. A trailing 合计 row
@@ -565,7 +584,14 @@ def _table_rows(
             )
             for key in defaulted:
                 values[key] = defaults[key]
-        yield SourceRow(line, values, _infer_steps(values, line, plan, defaulted))
+        inferred = _infer_steps(values, line, plan, defaulted) if infer else ()
+        yield SourceRow(line, values, inferred)
+
+
+def _infers(plan: Plan, layout: Layout) -> bool:
+    """Steps are inferred for an office's own ledger, or when the clerk gave defaults; our own
+    case file is read as written (a closing without an outcome is an error there)."""
+    return plan.legacy or bool(layout.defaults or layout.maps or layout.sheet or layout.all_sheets)
 
 
 def _is_total(cells: list[str]) -> bool:
@@ -724,6 +750,7 @@ def open_case_source(path: Path, layout: Layout | None = None) -> CaseSource:
                 first_line=start + 2,
                 layout=layout,
                 plan=plan if problems is not None else None,
+                infer=infer,
             )
             for row in rows:
                 if problems is not None:
@@ -733,6 +760,8 @@ def open_case_source(path: Path, layout: Layout | None = None) -> CaseSource:
                 plan.sheets[:] = [("", start + 1, counted[0])]
 
     number_at = next((i for i, key in mapping.items() if key == "number"), None)
+    plan.sheets.append(("", start + 1, 0))
+    infer = _infers(plan, layout)
 
     def numbers() -> Iterator[tuple[int, str | None]]:
         with path.open(encoding=encoding, newline="") as handle:
@@ -749,7 +778,6 @@ def open_case_source(path: Path, layout: Layout | None = None) -> CaseSource:
                 )
                 yield line, (unguard_cell(cell) if cell else None)
 
-    plan.sheets.append(("", start + 1, 0))
     return CaseSource(name, "行", [], streamed, numbers, plan=plan)
 
 

@@ -403,7 +403,7 @@ def import_cases(
             unit=source.unit,
             provisional=len(provisional),
             provisional_years=tuple(sorted({y for years in provisional for y in years})),
-            plan=source.plan.lines(source.name),
+            plan=source.plan.lines(source.name, full=dry_run),
             warnings=[w.text(source.unit, source.sheets) for w in source.plan.warnings],
         )
 
