@@ -61,6 +61,10 @@ demo: $(STAMP)
 	@echo; echo "== 2025 年度统计 =="
 	$(X) report annual --year 2025 --as-of 2026-01-31
 	$(X) report annual --year 2025 --as-of 2026-01-31 --markdown
+	@echo; echo "== 导入信访办自己的旧 Excel 台账（标题行、序号、信访时间、承办单位、学工部、合计行，每年一张表）=="
+	XINFANG_DB=$(DEMO)/old.db XINFANG_USER=演示员 $(BIN)/xinfang init
+	XINFANG_DB=$(DEMO)/old.db XINFANG_USER=演示员 $(BIN)/xinfang import "sample_data/旧台账示例.xlsx" --all-sheets
+	XINFANG_DB=$(DEMO)/old.db XINFANG_USER=演示员 $(BIN)/xinfang list --limit 5 --no-pager
 	@echo; echo "演示账本在 $(DEMO)/ledger.db；试试：XINFANG_DB=$(DEMO)/ledger.db $(BIN)/xinfang --help"
 
 lint: $(STAMP)
@@ -84,6 +88,7 @@ bench-overdue: $(STAMP)
 
 sample-data: $(STAMP)
 	$(BIN)/python sample_data/generate.py
+	$(BIN)/python sample_data/office_workbook.py
 
 clean:
 	rm -rf $(DEMO) .pytest_cache .mypy_cache .ruff_cache .hypothesis

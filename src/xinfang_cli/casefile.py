@@ -536,7 +536,9 @@ def _table_rows(
     unnamed = [i for i in unnamed if not header[i].strip()]
     width = len(header)
     items = [(index, key) for index, key in mapping.items() if key not in DERIVED_KEYS]
-    date_columns = {index for index, key in items if key in DATE_KEYS}
+    # Excel serial numbers: in a workbook, or an office's own ledger saved as CSV
+    serials = infer or not guarded
+    date_columns = {index for index, key in items if key in DATE_KEYS} if serials else set()
     value_maps = layout.value_maps
     defaults = layout.defaults
     adjust = bool(value_maps or defaults)
