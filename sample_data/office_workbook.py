@@ -90,7 +90,9 @@ def main() -> None:
                 ]
             )
         ws.append(["合计", f"{len(picked)}件"])
-        for column, width in zip("ABCDEFGHIJK", (6, 12, 12, 8, 14, 30, 14, 12, 40, 12, 12)):
+        for column, width in zip(
+            "ABCDEFGHIJK", (6, 12, 12, 8, 14, 30, 14, 12, 40, 12, 12), strict=True
+        ):
             ws.column_dimensions[column].width = width
     wb.save(TARGET)
     print(f"已写入 {TARGET.name}")
