@@ -94,7 +94,14 @@ def test_a_loaded_edit_is_used_for_new_cases(xf: Xf, snapshot: Snapshot, tmp_pat
             lambda s: s.replace('"保卫处", ', "").replace('lead = "保卫处"', 'lead = "后勤处"'),
             ("协办单位", "保卫处"),
         ),
-        (lambda s: s.replace('visit = "来访"\n', ""), ("信访形式", "visit")),
+        (
+            lambda s: (
+                s.replace('visit = "来访"\n', "")
+                .replace('"走访" = "来访"\n', "")
+                .replace('"当面" = "来访"\n', "")
+            ),
+            ("信访形式", "visit"),
+        ),
         (lambda s: s.replace('assisted = "帮扶到位"\n', ""), ("办理结果类型", "assisted")),
         (lambda s: s.replace('satisfied = "满意"\n', ""), ("满意度", "satisfied")),
     ],

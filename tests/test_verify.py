@@ -127,7 +127,7 @@ def test_a_ledger_kept_by_xinfang_verifies_clean(ledger: Xf, snapshot) -> None: 
     data = json.loads(ledger("verify", "--json").stdout)
     assert data["ok"] is True and data["complete"] is True
     assert data["cases"] == 6 and data["problems"] == [] and data["problem_count"] == 0
-    assert data["events"] > 20
+    assert data["events"] > 15  # an imported case is one event, its whole state
     assert snapshot() == before  # verify only reads
 
 

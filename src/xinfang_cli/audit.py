@@ -114,23 +114,64 @@ def digest(salt: str, field: str, value: Any) -> str:
     return hashlib.sha256(f"{salt}|{field}|{value}".encode()).hexdigest()
 
 
-def sealed_changes(changes: str, salt: str) -> str:
-    """An event's changes as sealed: personal values replaced by their salted digests."""
+def sealed_changes(changes: str, salt: str, data: dict[str, Any] | None = None) -> str:
+    """An event's changes as sealed: personal values replaced by their salted digests.
+    `data`: the changes already parsed (a bulk load has them in hand; saves reading them back)."""
     if not any(f'"{field}"' in changes for field in PERSONAL):
         return changes
-    data = json.loads(changes)
+    data = json.loads(changes) if data is None else dict(data)
     for field in PERSONAL:
         pair = data.get(field)
         if isinstance(pair, list):
             data[field] = [None if v is None else digest(salt, field, v) for v in pair]
-    return json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+    return _COMPACT.encode(data)
+
+
+# json.dumps with options builds an encoder per call; a bulk load seals a million events.
+_COMPACT = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
+
+
+_string = json.encoder.encode_basestring  # type: ignore[attr-defined]  # JSON text of a str, as the encoder writes it
+
+
+def _value_text(value: Any) -> str:
+    if value is None:
+        return "null"
+    if value is True:
+        return "true"
+    if value is False:
+        return "false"
+    if isinstance(value, str):
+        return _string(value)
+    if isinstance(value, int):
+        return str(value)
+    return _COMPACT.encode(value)
+
+
+def bulk_changes(new: dict[str, Any], salt: str) -> tuple[str, str]:
+    """A new case's `{field: [null, value]}` changes as stored (compact JSON) and as sealed
+    (`sealed_changes` of that text, byte for byte), written field by field: a bulk load seals a
+    million of them, and encoding each one three times over would be a third of its time."""
+    fragments = [
+        (name, f"{_string(name)}:[null,{_value_text(value)}]") for name, value in new.items()
+    ]
+    stored = "{" + ",".join(text for _, text in fragments) + "}"
+    if not any(f'"{field}"' in stored for field in PERSONAL):
+        return stored, stored
+    sealed = ",".join(
+        f"{_string(name)}:[null,{_string(digest(salt, name, new[name]))}]"
+        if name in PERSONAL and new[name] is not None
+        else text
+        for name, text in fragments
+    )
+    return stored, "{" + sealed + "}"
 
 
 def seal(event: Event) -> str:
     """The hash of an event: its content and the hash of the one before it. An event with a salt
     seals digests of its personal values (`sealed_changes`); one without seals them as written."""
     salt = getattr(event, "salt", None)
-    content = [
+    return seal_content(
         event.prev_hash,
         event.case_number,
         event.at,
@@ -139,11 +180,31 @@ def seal(event: Event) -> str:
         event.action,
         event.changes if salt is None else sealed_changes(event.changes, salt),
         event.reason,
-    ]
+        salt,
+    )
+
+
+def seal_content(
+    prev_hash: str,
+    case_number: str | None,
+    at: str,
+    on_date: str | None,
+    actor: str,
+    action: str,
+    sealed: str,
+    reason: str | None,
+    salt: str | None,
+) -> str:
+    """The hash over an event's content as sealed (`seal`; a bulk load calls it directly)."""
+    content = [prev_hash, case_number, at, on_date, actor, action, sealed, reason]
     if salt is not None:
         content.append(salt)
-    payload = json.dumps(content, ensure_ascii=False, separators=(",", ":"))
+    payload = _COMPACT.encode(content)
     return hashlib.sha256(payload.encode("utf-8")).hexdigest()
+
+
+def new_salt() -> str:
+    return secrets.token_hex(8)
 
 
 class AuditLog:
@@ -163,6 +224,14 @@ class AuditLog:
             last = self.session.exec(select(Event.hash).order_by(col(Event.id).desc()).limit(1))
             self._tip = last.first() or GENESIS
         return self._tip
+
+    def tip(self) -> str:
+        """The hash the next event links to."""
+        return self._last_hash()
+
+    def advance(self, tip: str) -> None:
+        """After events written without `record` (a bulk load), the chain's new tip."""
+        self._tip = tip
 
     def record(
         self,
@@ -187,7 +256,7 @@ class AuditLog:
             reason=reason,
             prev_hash=self._last_hash(),
             hash="",
-            salt=secrets.token_hex(8),
+            salt=new_salt(),
         )
         event.hash = seal(event)
         self._tip = event.hash

@@ -32,7 +32,7 @@ from .rules import (
     check_void,
     raise_first,
 )
-from .steps import count, marks
+from .steps import count, marks, void_values
 
 # What `amend` may change: the registration fields, as `add` names them.
 AMENDABLE = (
@@ -204,7 +204,7 @@ def void(
     `on` (default today) is the date of the decision, as an imported file records it."""
     raise_first(check_void(case, reason=reason))
     when = on or today
-    changes = diff(case, status="voided", voided_on=when, void_reason=clean(reason))
+    changes = diff(case, **void_values(reason=reason, on=when))
     touch(case, session, changes)
     log.record("void", case_number=case.number, on_date=when, changes=changes, reason=clean(reason))
     return changes

@@ -12,6 +12,7 @@ and lists the accepted forms: a date is never guessed. ``today`` is always a par
 from __future__ import annotations
 
 import calendar
+import functools
 import re
 from datetime import date, timedelta
 
@@ -51,6 +52,10 @@ _RELATIVE_MONTHS = {
 
 # The separator is captured once and must be repeated: "2025-3/4" is refused, not guessed.
 _SEPARATED_DATE = re.compile(r"(\d{4})([-/.])(\d{1,2})\2(\d{1,2})", re.ASCII)
+# A time of day an office's spreadsheet writes after a date: dropped, a ledger counts days.
+_TIME_OF_DAY = re.compile(
+    r"(?<=[\d日号])(?:\s*[T ]\s*|\s*)(?:上午|下午|晚上|早上|中午)?\s*(?:\d{1,2}[:：]\d{2}(?:[:：]\d{2}(?:\.\d+)?)?)?\s*$"
+)
 _COMPACT_DATE = re.compile(r"(\d{4})(\d{2})(\d{2})", re.ASCII)
 _CHINESE_DATE = re.compile(r"(?:(\d{4})\s*年\s*)?(\d{1,2})\s*月\s*(\d{1,2})\s*[日号]?", re.ASCII)
 _SEPARATED_MONTH = re.compile(r"(\d{4})[-/.](\d{1,2})", re.ASCII)
@@ -87,6 +92,12 @@ def _build_date(text: str, year: int, month: int, day: int) -> date:
 
 def parse_date(text: str, *, today: date) -> date:
     """Read a date typed by a person; InputError (quoting the input) when it cannot be read."""
+    return _parse_date(text, today)
+
+
+@functools.lru_cache(maxsize=8192)
+def _parse_date(text: str, today: date) -> date:
+    # A case file repeats the same few thousand dates a million times. (Errors are not cached.)
     raw = text.strip()
     s = half_width(text)
     if not s:
@@ -94,6 +105,7 @@ def parse_date(text: str, *, today: date) -> date:
     relative = _RELATIVE_DAYS.get(s.lower())
     if relative is not None:
         return today - timedelta(days=relative)
+    s = _TIME_OF_DAY.sub("", s) or s  # 2024/03/05 上午, 2024-03-05 14:30: the day is what counts
     if m := _SEPARATED_DATE.fullmatch(s):
         return _build_date(raw, int(m[1]), int(m[3]), int(m[4]))
     if m := _COMPACT_DATE.fullmatch(s):

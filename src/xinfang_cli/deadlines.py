@@ -21,8 +21,6 @@ from datetime import date, timedelta
 from functools import cache, cached_property, lru_cache
 from typing import Literal
 
-import chinese_calendar
-
 from .errors import InputError
 
 DayMode = Literal["calendar", "working"]
@@ -33,6 +31,8 @@ DAY_MODES: tuple[DayMode, ...] = ("calendar", "working")
 @cache
 def _package_covers(year: int) -> bool:
     """Whether chinese_calendar ships holiday data for ``year``."""
+    import chinese_calendar  # only a count in working days needs it
+
     try:
         chinese_calendar.is_workday(date(year, 1, 1))
     except NotImplementedError:
@@ -43,6 +43,8 @@ def _package_covers(year: int) -> bool:
 def _package_is_workday(day: date) -> bool:
     """chinese_calendar's answer where it has data, else a plain Mon–Fri week."""
     if _package_covers(day.year):
+        import chinese_calendar
+
         return bool(chinese_calendar.is_workday(day))
     return day.weekday() < 5
 

@@ -272,11 +272,17 @@ def _matches(word: str) -> ColumnElement[bool]:
 
 
 def find_records(
-    ledger: Ledger, flt: CaseFilter, *, as_of: date, reveal: bool = False
+    ledger: Ledger,
+    flt: CaseFilter,
+    *,
+    as_of: date,
+    reveal: bool = False,
+    limit: int | None = None,
 ) -> tuple[list[Case], list[dict[str, Any]]]:
-    """`list`: the cases matching the filter and their JSON records; a reveal is recorded."""
+    """`list`: the cases matching the filter (the first `limit`, when given) and their JSON
+    records; a reveal is recorded."""
     with ledger.reading() as session:
-        cases = select_cases(session, ledger, flt)
+        cases = select_cases(session, ledger, flt, limit=limit)
         cos = co_map(session, cases)
         later = repeats_of(session, [c.number for c in cases])
     if reveal and cases:
@@ -306,9 +312,14 @@ def show_record(
     return case, record
 
 
-def select_cases(session: Session, ledger: Ledger, flt: CaseFilter) -> list[Case]:
+def select_cases(
+    session: Session, ledger: Ledger, flt: CaseFilter, *, limit: int | None = None
+) -> list[Case]:
     query = select(Case).where(*filter_conditions(ledger, flt))
-    return list(session.exec(query.order_by(col(Case.received_on), col(Case.year), col(Case.seq))))
+    query = query.order_by(col(Case.received_on), col(Case.year), col(Case.seq))
+    if limit is not None:
+        query = query.limit(limit)
+    return list(session.exec(query))
 
 
 def due_text(case: Case) -> str:

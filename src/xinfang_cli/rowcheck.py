@@ -76,6 +76,7 @@ class PlannedCase:
     rated_on: date | None = None
     voided_on: date | None = None
     void_reason: str | None = None
+    inferred: tuple[str, ...] = ()  # steps the file left out, taken as said (导入时推定)
 
 
 @dataclass
@@ -172,23 +173,80 @@ def check_rows(
     `content` maps registration details (see `content_key`) to cases already in the ledger, so
     a row without a number that was imported before is pointed out (it is still imported).
     """
-    problems = list(case_file.problems)
-    skipped: list[str] = []
-    look_alikes: list[tuple[int, str]] = []
+    checker = RowChecker(
+        taxonomy=taxonomy,
+        calendar=calendar,
+        known=known,
+        today=today,
+        unit=case_file.unit,
+        all_numbers={
+            row.values["number"].upper(): row.line
+            for row in case_file.rows
+            if "number" in row.values
+        },
+        content=content,
+        problems=list(case_file.problems),
+    )
     numbered: list[PlannedCase] = []
     unnumbered: list[PlannedCase] = []
-    in_file: dict[str, tuple[int, date | None]] = {}  # upper number → (line, received_on)
-    all_numbers = {
-        row.values["number"].upper(): row.line for row in case_file.rows if "number" in row.values
-    }
-    unit = case_file.unit
-    tax = taxonomy
-
-    def read_date(text: str) -> date:
-        return parse_date(text, today=today)
-
     for source in case_file.rows:
-        r = _Row(source, problems)
+        plan = checker.check(source)
+        if plan is not None:
+            (numbered if plan.data.number is not None else unnumbered).append(plan)
+    if checker.problems:
+        raise FileFormatError(problem_report(case_file, checker.problems))
+    return ImportPlan(
+        cases=numbered + unnumbered, skipped=checker.skipped, look_alikes=checker.look_alikes
+    )
+
+
+class RowChecker:
+    """Checks rows one at a time, remembering only what later rows are checked against (the
+    numbers seen and their dates), so a file of any size is checked in flat memory.
+
+    `all_numbers`: every number the file names (upper-cased) → its line, for the message about
+    a repeat that names a case further down. `check` returns the planned case, or None for a
+    row that is skipped (its number is in the ledger); problems accumulate in `problems`.
+    """
+
+    def __init__(
+        self,
+        *,
+        taxonomy: Taxonomy,
+        calendar: deadlines.WorkCalendar,
+        known: dict[str, KnownCase],
+        today: date,
+        unit: str,
+        all_numbers: dict[str, int],
+        content: dict[tuple[Any, ...], str] | None = None,
+        problems: list[LineProblem] | None = None,
+    ) -> None:
+        self.tax = taxonomy
+        self.calendar = calendar
+        self.known = known
+        self.today = today
+        self.unit = unit
+        self.all_numbers = all_numbers
+        self.content = content or {}
+        self.problems: list[LineProblem] = problems if problems is not None else []
+        self.skipped: list[str] = []
+        self.look_alikes: list[tuple[int, str]] = []
+        # upper number → (line, received_on) of the rows checked so far
+        self.in_file: dict[str, tuple[int, date | None]] = {}
+
+    def read_date(self, text: str) -> date:
+        return parse_date(text, today=self.today)
+
+    def check(self, source: SourceRow) -> PlannedCase | None:
+        tax, known, in_file, unit, today = (
+            self.tax,
+            self.known,
+            self.in_file,
+            self.unit,
+            self.today,
+        )
+        read_date = self.read_date
+        r = _Row(source, self.problems)
         r.check_cells()
         number = r.text("number")
         if number is not None:
@@ -198,8 +256,8 @@ def check_rows(
                 number = None  # the rest of the row is still checked
             elif upper in known:
                 in_file[upper] = (source.line, known[upper].received_on)
-                skipped.append(known[upper].number)
-                continue
+                self.skipped.append(known[upper].number)
+                return None
         received_on = r.get("received_on", read_date)
         if number is not None:
             in_file[number.upper()] = (source.line, received_on)
@@ -229,12 +287,12 @@ def check_rows(
                 r.fail("repeat_of", "原件编号不能是本件自己的编号。")
             elif wanted in known:
                 original = (known[wanted].number, known[wanted].received_on)
-            elif wanted in in_file:
+            elif wanted in in_file and in_file[wanted][0] < source.line:
                 original = (repeat_of, in_file[wanted][1])
-            elif wanted in all_numbers:
+            elif wanted in self.all_numbers:
                 r.fail(
                     "repeat_of",
-                    f"原件 {repeat_of} 在本文件第{all_numbers[wanted]}{unit}，应排在本件之前。",
+                    f"原件 {repeat_of} 在本文件第{self.all_numbers[wanted]}{unit}，应排在本件之前。",
                 )
             else:
                 r.fail("repeat_of", f"账本和本文件中都没有编号为 {repeat_of} 的案件。")
@@ -249,6 +307,7 @@ def check_rows(
 
         plan = PlannedCase(
             line=source.line,
+            inferred=source.inferred,
             data=CaseInput(
                 received_on=received_on or today,
                 channel=channel or "",
@@ -268,18 +327,12 @@ def check_rows(
                 number=number,
             ),
         )
-        _check_lifecycle(r, plan, tax, calendar, received_on, today)
-        if number is not None:
-            numbered.append(plan)
-        else:
-            unnumbered.append(plan)
-            twin = (content or {}).get(content_key(plan.data))
+        _check_lifecycle(r, plan, tax, self.calendar, received_on, today)
+        if number is None and self.content:
+            twin = self.content.get(content_key(plan.data))
             if twin is not None:
-                look_alikes.append((source.line, twin))
-
-    if problems:
-        raise FileFormatError(problem_report(case_file, problems))
-    return ImportPlan(cases=numbered + unnumbered, skipped=skipped, look_alikes=look_alikes)
+                self.look_alikes.append((source.line, twin))
+        return plan
 
 
 def content_key(data: Any) -> tuple[Any, ...]:

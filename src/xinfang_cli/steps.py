@@ -169,6 +169,11 @@ def rate_values(*, rating: str, on: date) -> dict[str, Any]:
     return {"rating": rating, "rated_on": on}
 
 
+def void_values(*, reason: str | None, on: date) -> dict[str, Any]:
+    """作废: the case leaves every list, report and check; its number stays taken."""
+    return {"status": "voided", "voided_on": on, "void_reason": clean(reason)}
+
+
 def recount_values(case: Any, calendar: deadlines.WorkCalendar) -> dict[str, Any]:
     """The provisional deadlines of a case counted again with the calendar as it is now (after
     the missing year's arrangement was added); deadlines counted with real data stay."""

@@ -11,7 +11,7 @@ from __future__ import annotations
 import difflib
 import hashlib
 import tomllib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 from importlib import resources
 from typing import Any
@@ -108,6 +108,11 @@ class Taxonomy:
     office_name: str = "信访办公室"
     review_body: str = "学校信访工作领导小组"
     final_review_body: str = "上级主管部门"
+    # Old ledgers' words: header synonyms (their header → our column's header or key) and value
+    # aliases ({"departments"|"categories"|"channels": {alias: name}}), used by import and by
+    # every command that takes such a value.
+    header_synonyms: dict[str, str] = field(default_factory=dict)
+    aliases: dict[str, dict[str, str]] = field(default_factory=dict)
 
     @property
     def sha256(self) -> str:
@@ -134,9 +139,14 @@ class Taxonomy:
         )
 
     # --- resolving what users type -------------------------------------------------------
-    def resolve(self, kind: str, text: str) -> str:
-        """The key of an enumerated value typed as its key or its Chinese label."""
+    def unalias(self, kind: str, text: str) -> str:
+        """The name an office's own word stands for (学工部 → 学生工作部), else the text."""
         value = text.strip()
+        return self.aliases.get(kind, {}).get(value, value)
+
+    def resolve(self, kind: str, text: str) -> str:
+        """The key of an enumerated value typed as its key, its Chinese label or an alias."""
+        value = self.unalias(kind, text)
         table = self.enums[kind]
         if value in table:
             return value
@@ -155,7 +165,7 @@ class Taxonomy:
         return self.enums[kind].get(key, key)
 
     def category(self, text: str) -> Category:
-        value = text.strip()
+        value = self.unalias("categories", text)
         if value in self.categories:
             return self.categories[value]
         for category in self.categories.values():
@@ -192,7 +202,7 @@ class Taxonomy:
         )
 
     def department(self, text: str) -> str:
-        value = text.strip()
+        value = self.unalias("departments", text)
         if value in self.departments:
             return value
         near = _nearest(value, list(self.departments))
@@ -365,6 +375,9 @@ def parse_taxonomy(source: str) -> Taxonomy:
         )
     )
 
+    header_synonyms = _header_synonyms(data, problems)
+    aliases = _aliases(data, departments, categories, enums, problems)
+
     if problems:
         raise FileFormatError("分类体系文件有误：\n  - " + "\n  - ".join(problems))
     return Taxonomy(
@@ -391,6 +404,8 @@ def parse_taxonomy(source: str) -> Taxonomy:
         office_name=letter_names[0],
         review_body=letter_names[1],
         final_review_body=letter_names[2],
+        header_synonyms=header_synonyms,
+        aliases=aliases,
     )
 
 
@@ -400,6 +415,51 @@ def _name_setting(settings: dict[str, Any], name: str, default: str, problems: l
         problems.append(f"settings.{name} 必须是非空文字（现为 {value!r}）")
         return default
     return value.strip()
+
+
+def _header_synonyms(data: dict[str, Any], problems: list[str]) -> dict[str, str]:
+    """[headers]: our column = [their headers…] → {their header: our column}."""
+    table = _table(data, "headers", problems)
+    out: dict[str, str] = {}
+    for column, words in table.items():
+        if not isinstance(words, list) or not all(isinstance(w, str) for w in words):
+            problems.append(f'headers.{column} 应为表头名称的列表，如 ["信访时间", "来信日期"]')
+            continue
+        for word in words:
+            if word.strip() in out and out[word.strip()] != column:
+                problems.append(f"headers 中“{word}”同时对应 {out[word.strip()]} 和 {column}")
+            out[word.strip()] = column
+    return out
+
+
+def _aliases(
+    data: dict[str, Any],
+    departments: tuple[str, ...],
+    categories: dict[str, Category],
+    enums: dict[str, dict[str, str]],
+    problems: list[str],
+) -> dict[str, dict[str, str]]:
+    """[aliases.departments|categories|channels]: 别称 = "正式名称"; every name must exist."""
+    table = _table(data, "aliases", problems)
+    valid = {
+        "departments": set(departments),
+        "categories": {c.name for c in categories.values()} | set(categories),
+        "channels": set(enums.get("channels", {}).values()) | set(enums.get("channels", {})),
+    }
+    out: dict[str, dict[str, str]] = {}
+    for kind, pairs in table.items():
+        if kind not in valid:
+            problems.append(f"aliases.{kind}：只能为 departments、categories 或 channels 设别称")
+            continue
+        if not isinstance(pairs, dict):
+            problems.append(f'aliases.{kind} 应为“别称 = "正式名称"”的表')
+            continue
+        for alias, name in pairs.items():
+            if not isinstance(name, str) or name.strip() not in valid[kind]:
+                problems.append(f"aliases.{kind}.{alias} 指向的“{name}”不在分类体系中")
+                continue
+            out.setdefault(kind, {})[alias.strip()] = name.strip()
+    return out
 
 
 def _table(data: dict[str, Any], name: str, problems: list[str]) -> dict[str, Any]:

@@ -56,7 +56,7 @@ def control_characters(value: str, *, multiline: bool = False) -> list[str]:
 
 def control_problem(value: str | None, *, multiline: bool = False) -> str | None:
     """“含有控制字符（\\x1b）…” when `value` holds one, else None."""
-    if not value:
+    if not value or value.isprintable():  # (every character it looks for is unprintable)
         return None
     shown = control_characters(value, multiline=multiline)
     if not shown:

@@ -1,5 +1,6 @@
 """Commands that change a case: add, classify, assign, reject, extend, close, rate."""
 
+import sys
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Annotated, Any, Optional
 
@@ -217,7 +218,7 @@ def add(
         done("已取消，未登记。")
         return
     case = add_case(ledger, data, today=today())
-    out.print(case.number)
+    sys.stdout.write(case.number + "\n")  # (what a script reads; Rich is not needed for it)
     done(
         f"已登记 {case.number}（{tax.label('channels', case.channel)}，{case.received_on}）。"
         f"应于 {case.accept_due} 前作出是否受理的决定并告知信访人。"

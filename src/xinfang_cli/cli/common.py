@@ -14,36 +14,70 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
 import typer
-from rich.console import Console
-from rich.segment import Segment
 
 if TYPE_CHECKING:
     from ..config import Location
     from ..ledger import Ledger
 
 
-class _Console(Console):
-    """Rich's console, printing what comes from the ledger as text only: a control character in
-    a stored value (an escape sequence in a name) is shown as its symbol (␛), never sent to the
-    terminal; and a closed pipe ends the output quietly."""
+def _console_class() -> Any:
+    from rich.console import Console
+    from rich.segment import Segment
 
-    def _render_buffer(self, buffer: Iterable[Segment]) -> str:
-        from ..text import printable
+    class _Console(Console):
+        """Rich's console, printing what comes from the ledger as text only: a control character
+        in a stored value (an escape sequence in a name) is shown as its symbol (␛), never sent
+        to the terminal; and a closed pipe ends the output quietly."""
 
-        return super()._render_buffer(
-            segment if segment.control else Segment(printable(segment.text), segment.style)
-            for segment in buffer
-        )
+        def _render_buffer(self, buffer: Iterable[Segment]) -> str:
+            from ..text import printable
 
-    def on_broken_pipe(self) -> None:
-        """`xinfang history … | head`: the reader has what it wanted; end quietly, exit 0."""
-        devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, sys.stdout.fileno())
-        raise SystemExit(0)
+            return super()._render_buffer(
+                segment if segment.control else Segment(printable(segment.text), segment.style)
+                for segment in buffer
+            )
+
+        def on_broken_pipe(self) -> None:
+            """`xinfang history … | head`: the reader has what it wanted; end quietly, exit 0."""
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, sys.stdout.fileno())
+            raise SystemExit(0)
+
+    return _Console
 
 
-out = _Console(highlight=False, soft_wrap=False)
-err = _Console(stderr=True, highlight=False, soft_wrap=True)
+class _Lazy:
+    """A console made on first use: a command whose output is JSON, CSV or plain lines (and
+    whose messages go to a pipe) never loads Rich."""
+
+    def __init__(self, **options: Any) -> None:
+        self._options = options
+        self._console: Any = None
+
+    def _made(self) -> Any:
+        if self._console is None:
+            self._console = _console_class()(**self._options)
+        return self._console
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._made(), name)
+
+    # Rich's Live (progress bars) buffers its output with `with console:`
+    def __enter__(self) -> Any:
+        return self._made().__enter__()
+
+    def __exit__(self, *exc: Any) -> None:
+        self._made().__exit__(*exc)
+
+
+if TYPE_CHECKING:
+    from rich.console import Console
+
+    out: Console
+    err: Console
+else:
+    out = _Lazy(highlight=False, soft_wrap=False)
+    err = _Lazy(stderr=True, highlight=False, soft_wrap=True)
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -266,12 +300,22 @@ def done(message: str) -> None:
     """A message for the clerk (a confirmation, a warning, an error): stderr, so stdout stays
     clean for scripts. On a terminal it wraps between words and characters, never inside a
     number or a date; elsewhere it is one line, as written."""
-    if err.is_terminal:
+    if _stderr_is_terminal():
         from .wrap import Wrap
 
         err.print(Wrap(message))
     else:
-        err.print(message, markup=False)
+        from ..text import printable
+
+        _write_stderr(printable(message) + "\n")
+
+
+def _write_stderr(text: str) -> None:
+    try:
+        sys.stderr.write(text)
+        sys.stderr.flush()
+    except BrokenPipeError:
+        pass
 
 
 def read_text(path: Path) -> str:

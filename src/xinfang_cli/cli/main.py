@@ -4,7 +4,6 @@ import sys
 from typing import Annotated, Optional
 
 import typer
-from typer import rich_utils
 
 from .. import __version__
 from . import (
@@ -23,16 +22,7 @@ from . import (
 )
 from .common import settings
 
-# Typer's own headings, in the language of the rest of the interface.
-rich_utils.OPTIONS_PANEL_TITLE = "选项"
-rich_utils.COMMANDS_PANEL_TITLE = "命令"
-rich_utils.ARGUMENTS_PANEL_TITLE = "参数"
-rich_utils.ERRORS_PANEL_TITLE = "错误"
-rich_utils.REQUIRED_LONG_STRING = "[必填]"
-rich_utils.DEFAULT_STRING = "[默认：{}]"
-rich_utils.ENVVAR_STRING = "[环境变量：{}]"
-rich_utils.ABORTED_TEXT = "已取消。"
-rich_utils.RICH_HELP = "运行 [blue]'{command_path} {help_option}'[/] 查看帮助。"
+# Typer's own headings and messages in Chinese (its Rich renderer configured when loaded).
 usage_zh.install()
 
 app = typer.Typer(

@@ -8,12 +8,13 @@ Exit codes: 0 nothing overdue (and no output at all when nothing is due soon eit
 from typing import TYPE_CHECKING, Annotated, Optional
 
 import typer
-from rich.text import Text
 
 from .common import emit_json, guard, open_ledger, out, parse_day, today
 from .options import complete_department
 
 if TYPE_CHECKING:
+    from rich.text import Text
+
     from ..overdue import OverdueReport, Reminder
 
 SUPERVISE_PANEL = "督办"
@@ -85,6 +86,8 @@ def overdue(
 
 
 def _render(report: "OverdueReport") -> None:
+    from rich.text import Text
+
     lines: list[Text] = [Text(_headline(report), style="bold"), Text()]
     for part in report.by_department():
         counts = [f"超期 {len(part.overdue)} 件"] if part.overdue else []
@@ -139,7 +142,9 @@ def _headline(report: "OverdueReport") -> str:
     return f"信访事项督办提醒（{scope}）：" + "；".join(parts) + "。"
 
 
-def _line(item: "Reminder") -> Text:
+def _line(item: "Reminder") -> "Text":
+    from rich.text import Text
+
     from ..labels import day_unit
     from ..overdue import shown_summary
 

@@ -1,5 +1,6 @@
 """Commands that read cases: list, show, history. Reveals of personal data are audited."""
 
+import os
 from typing import TYPE_CHECKING, Annotated, Any, Optional
 
 import typer
@@ -78,10 +79,18 @@ def list_cases(
             autocompletion=o.complete_figure,
         ),
     ] = None,
+    limit: Annotated[
+        Optional[int],
+        typer.Option("--limit", "-n", min=1, help="最多列出多少件（按信访日期先后，取最早的）"),
+    ] = None,
+    no_pager: Annotated[
+        bool, typer.Option("--no-pager", help="在终端上也不分页（默认超过一屏时用 $PAGER 分页）")
+    ] = False,
 ) -> None:
     """列出案件（可按状态、类别、单位、日期、超期、关键词筛选）。
 
-    在终端上画成表格；输出到管道或文件时每件一行、以制表符分隔，首行为表头。
+    在终端上画成表格，超过一屏时交给 $PAGER（默认 less）分页；输出到管道或文件时每件一行、
+    以制表符分隔，首行为表头。
     --figure KEY 列出年报（--year）或月报（--month）某项计数所含的全部案件，件数与报表一致。"""
     from ..dates import parse_month, window
     from ..errors import InputError
@@ -128,7 +137,7 @@ def list_cases(
         voided=voided,
     )
     if figure is None:
-        cases, records = find_records(ledger, flt, as_of=when, reveal=reveal)
+        cases, records = find_records(ledger, flt, as_of=when, reveal=reveal, limit=limit)
     else:
         from ..figure_keys import cases_behind
         from ..records import filter_conditions
@@ -149,7 +158,9 @@ def list_cases(
     elif as_csv:
         _emit_case_csv(ledger, records)
     else:
-        _render_table(ledger, cases, records, table=as_table)
+        _render_table(ledger, cases, records, table=as_table, page=not no_pager)
+    if limit is not None and len(cases) == limit:
+        done(f"只列出了前 {limit} 件（--limit {limit}），可能还有更多。")
 
 
 def _emit_case_csv(ledger: "Ledger", records: list[dict[str, Any]]) -> None:
@@ -165,14 +176,25 @@ def _emit_case_csv(ledger: "Ledger", records: list[dict[str, Any]]) -> None:
 
 
 def _render_table(
-    ledger: "Ledger", cases: "list[Case]", records: list[dict[str, Any]], *, table: bool
+    ledger: "Ledger",
+    cases: "list[Case]",
+    records: list[dict[str, Any]],
+    *,
+    table: bool,
+    page: bool = True,
 ) -> None:
-    """A table on a terminal (or with --table), laid out for the width there is; piped, one
-    tab-separated line per case under a header line, as `ls` and `git` do."""
+    """A table on a terminal (or with --table), laid out for the width there is, through the
+    pager when it is longer than the screen (as git does); piped, one tab-separated line per
+    case under a header line, as `ls` and `git` do."""
     if not cases:
         done("没有符合条件的案件。")
         return
-    if table or out.is_terminal:
+    if out.is_terminal and page and len(cases) + 4 > out.height and os.environ.get("PAGER") != "":
+        # less: quit when it fits one screen, keep the colours, leave the text on the screen
+        os.environ.setdefault("LESS", "FRX")
+        with out.pager(styles=True):
+            _print_table(ledger, cases, records)
+    elif table or out.is_terminal:
         _print_table(ledger, cases, records)
     else:
         _print_lines(ledger, cases, records)

@@ -55,7 +55,6 @@ def _emit(
     import sys
 
     from .. import render
-    from .tables import rich_renderables
 
     if as_json:
         emit_json(data)
@@ -66,6 +65,8 @@ def _emit(
         charts = f"，另有“图表”工作表（{len(doc.charts)} 幅图）" if doc.charts else ""
         done(f"已写入 {xlsx}（{len(doc.sheets)} 张工作表{charts}，统计截至 {doc.as_of}）。")
     else:
+        from .tables import rich_renderables
+
         for renderable in rich_renderables(doc, terminal=out.is_terminal, colours=out.color_system):
             out.print(renderable)
 

@@ -4,7 +4,11 @@ Typer prints these itself before our commands run; we replace its printer so the
 same one-line Chinese message on stderr as for every other bad input (exit code 2 is unchanged).
 """
 
+import importlib.util
 import re
+import sys
+from collections.abc import Callable
+from types import ModuleType
 from typing import Any
 
 from .common import done
@@ -17,6 +21,8 @@ _PATTERNS: list[tuple[re.Pattern[str], str]] = [
     (re.compile(r"^Input should be a valid integer.*$"), "应为整数"),
     (re.compile(r"^Input should be a valid number.*$"), "应为数字"),
     (re.compile(r"^Input should be a valid boolean.*$"), "应为是/否"),
+    (re.compile(r"^Input should be greater than or equal to (?P<v>\S+?)\.?$"), "应不小于 {v}"),
+    (re.compile(r"^Input should be less than or equal to (?P<v>\S+?)\.?$"), "应不大于 {v}"),
     (
         re.compile(r"^No such command '(?P<v>.*)'\. Did you mean '(?P<m>.*)'\?$"),
         "没有命令“{v}”，您是不是要用 {m}",
@@ -84,12 +90,59 @@ def print_usage_error(exc: Any) -> None:
 
 
 def install() -> None:
-    from typer import rich_utils
-
-    rich_utils.rich_format_error = print_usage_error  # type: ignore[assignment]
+    after_import("typer.rich_utils", _chinese_rich_utils)
     _chinese_help_chrome()
-    _folding_option_help()
     _chinese_completion_options()
+
+
+# Typer's headings, in the language of the rest of the interface.
+RICH_UTILS_WORDS = {
+    "OPTIONS_PANEL_TITLE": "选项",
+    "COMMANDS_PANEL_TITLE": "命令",
+    "ARGUMENTS_PANEL_TITLE": "参数",
+    "ERRORS_PANEL_TITLE": "错误",
+    "REQUIRED_LONG_STRING": "[必填]",
+    "DEFAULT_STRING": "[默认：{}]",
+    "ENVVAR_STRING": "[环境变量：{}]",
+    "ABORTED_TEXT": "已取消。",
+    "RICH_HELP": "运行 [blue]'{command_path} {help_option}'[/] 查看帮助。",
+}
+
+
+def _chinese_rich_utils(rich_utils: Any) -> None:
+    for name, words in RICH_UTILS_WORDS.items():
+        setattr(rich_utils, name, words)
+    rich_utils.rich_format_error = print_usage_error
+    _folding_option_help(rich_utils)
+
+
+def after_import(name: str, configure: Callable[[ModuleType], None]) -> None:
+    """Run `configure(module)` once `name` is imported, without importing it now: Typer loads
+    its Rich help renderer (and Rich's Markdown) only to print help or an error, and a command
+    that prints neither should not pay for it."""
+    if name in sys.modules:
+        configure(sys.modules[name])
+        return
+
+    class Finder:  # a meta path finder (importlib.abc costs more to import than it saves)
+        def find_spec(self, fullname: str, path: Any, target: Any = None) -> Any:
+            if fullname != name:
+                return None
+            sys.meta_path.remove(self)
+            spec = importlib.util.find_spec(fullname)
+            if spec is None or spec.loader is None:
+                return spec
+            loader = spec.loader
+            run = loader.exec_module
+
+            def exec_module(module: ModuleType) -> None:
+                run(module)
+                configure(module)
+
+            loader.exec_module = exec_module  # type: ignore[method-assign]
+            return spec
+
+    sys.meta_path.insert(0, Finder())
 
 
 # What help shows for an argument's name and for a value's type.
@@ -123,11 +176,10 @@ def _chinese_parameter_words() -> None:
         cls.display_type_rich = display_type_rich  # type: ignore[method-assign]
 
 
-def _folding_option_help() -> None:
+def _folding_option_help(rich_utils: Any) -> None:
     """Typer lays an option's help out as Rich Columns, which crops a long run of Chinese (one
     "word" to Rich: there are no spaces) with "…". A folding Text wraps it instead."""
     from rich.text import Text
-    from typer import rich_utils
 
     parameter_help = rich_utils._get_parameter_help
 

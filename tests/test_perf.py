@@ -1,0 +1,231 @@
+"""The bulk paths stay the same ledger and stay bounded (issue 8).
+
+- Importing a generated 5,000-row case file gives the same ledger as entering the same cases
+  one by one through the single-case services: the same `list --json`, the same reports, and a
+  clean `verify` for both.
+- A report over 20,000 cases issues a bounded number of SQL statements: the same number as
+  over a few hundred (no query per case), counted with a SQLAlchemy event listener.
+- The reports' queries over the case table are answered through an index (EXPLAIN QUERY PLAN).
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import pytest
+from sqlalchemy import event
+
+from conftest import Run
+from xinfang_cli import corrections, lifecycle, monthly, overdue, reports
+from xinfang_cli.casefile import read_case_file
+from xinfang_cli.ledger import Ledger, open_ledger
+from xinfang_cli.rowcheck import check_rows
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "bench"))
+from generate import generate  # noqa: E402
+
+AS_OF = date(2025, 12, 31)
+Xf = Callable[..., Run]
+
+
+def by_services(ledger: Ledger, csv_file: Path) -> None:
+    """Enter every row of the file through the single-case services, step by step, as a clerk
+    would with add, assign, reject, extend, close, rate (and void)."""
+    with ledger.transaction() as (session, log):
+        plan = check_rows(
+            read_case_file(csv_file),
+            taxonomy=ledger.taxonomy,
+            calendar=ledger.calendar,
+            known={},
+            today=AS_OF,
+        )
+        for item in plan.cases:
+            case = lifecycle.register(ledger, session, log, item.data, today=AS_OF)
+            if item.accepted_on is not None:
+                lifecycle.assign(
+                    ledger,
+                    session,
+                    log,
+                    case,
+                    dept=item.lead_dept,
+                    co_depts=item.co_depts,
+                    leader=item.leader,
+                    on=item.accepted_on,
+                    today=AS_OF,
+                )
+            elif item.rejected_on is not None:
+                lifecycle.reject(
+                    ledger,
+                    session,
+                    log,
+                    case,
+                    reason=item.reject_reason or "",
+                    referral=item.referral,
+                    on=item.rejected_on,
+                    today=AS_OF,
+                )
+            if item.extended_days is not None and item.extended_on is not None:
+                lifecycle.extend(
+                    ledger,
+                    session,
+                    log,
+                    case,
+                    days=item.extended_days,
+                    reason=item.extend_reason or "",
+                    approver=item.extend_approver,
+                    on=item.extended_on,
+                    today=AS_OF,
+                )
+            if item.closed_on is not None:
+                lifecycle.close(
+                    ledger,
+                    session,
+                    log,
+                    case,
+                    outcome=item.outcome or "",
+                    result=item.result or "",
+                    aid=item.aid,
+                    on=item.closed_on,
+                    today=AS_OF,
+                )
+            if item.rating is not None and item.rated_on is not None:
+                lifecycle.rate(
+                    ledger, session, log, case, grade=item.rating, on=item.rated_on, today=AS_OF
+                )
+            if item.voided_on is not None:
+                corrections.void(ledger, session, log, case, reason=item.void_reason, today=AS_OF)
+
+
+def test_import_equals_entering_the_cases_one_by_one(xf: Xf, tmp_path: Path) -> None:
+    csv_file = tmp_path / "cases.csv"
+    generate(5000, csv_file, open_cases=400, seed=3)
+    bulk, single = tmp_path / "bulk.db", tmp_path / "single.db"
+    r = xf("import", str(csv_file), db=bulk)
+    assert r.exit_code == 0, r.stderr
+    ledger = open_ledger(str(single), actor="测试员", create=True)
+    try:
+        by_services(ledger, csv_file)
+    finally:
+        ledger.engine.dispose()
+
+    def out(db: Path, *args: str) -> Any:
+        r = xf(*args, db=db)
+        assert r.exit_code in (0, 1), r.stderr
+        return json.loads(r.stdout)
+
+    for args in (
+        ("list", "--json", "--as-of", "2025-12-31"),
+        ("report", "annual", "--json", "--year", "2025", "--as-of", "2025-12-31"),
+        ("report", "annual", "--json", "--year", "2024", "--as-of", "2025-06-30"),
+        ("report", "monthly", "--json", "--month", "2025-12", "--as-of", "2025-12-31"),
+        ("report", "monthly", "--json", "--month", "2025-03", "--as-of", "2025-12-31"),
+        ("overdue", "--json", "--as-of", "2025-12-31"),
+    ):
+        assert out(bulk, *args) == out(single, *args), args
+    for db in (bulk, single):
+        r = xf("verify", "--json", db=db)
+        assert r.exit_code == 0, r.stdout
+        assert json.loads(r.stdout)["cases"] == 5000
+
+
+@pytest.fixture(scope="module")
+def ledgers(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[int, Ledger]]:
+    """A ledger of 300 cases and one of 20,000, loaded through the bulk import."""
+    from xinfang_cli.importer import import_cases
+
+    folder = tmp_path_factory.mktemp("perf")
+    opened: dict[int, Ledger] = {}
+    for size in (300, 20_000):
+        csv_file = folder / f"cases-{size}.csv"
+        generate(size, csv_file, open_cases=max(50, size // 30), seed=5)
+        db = str(folder / f"ledger-{size}.db")
+
+        def opener(write: bool, db: str = db) -> Ledger:
+            return open_ledger(db, actor="测试员", create=write)
+
+        import_cases(csv_file, db=db, open_ledger=opener, today=AS_OF, dry_run=False)
+        opened[size] = opener(False)
+    yield opened
+    for ledger in opened.values():
+        ledger.engine.dispose()
+
+
+@contextmanager
+def statements(ledger: Ledger) -> Iterator[list[tuple[str, Any]]]:
+    seen: list[tuple[str, Any]] = []
+
+    def count(conn: Any, cursor: Any, statement: str, parameters: Any, *_: Any) -> None:
+        seen.append((statement, parameters))
+
+    event.listen(ledger.engine, "before_cursor_execute", count)
+    try:
+        yield seen
+    finally:
+        event.remove(ledger.engine, "before_cursor_execute", count)
+
+
+REPORTS: dict[str, Callable[[Ledger], Any]] = {
+    "annual": lambda ledger: reports.annual(ledger, year=2025, as_of=AS_OF),
+    "monthly": lambda ledger: monthly.monthly(ledger, year=2025, month=12, as_of=AS_OF),
+    "overdue": lambda ledger: overdue.check(ledger, as_of=AS_OF),
+}
+
+
+@pytest.mark.parametrize("name", sorted(REPORTS))
+def test_a_report_issues_the_same_few_statements_at_any_size(
+    ledgers: dict[int, Ledger], name: str
+) -> None:
+    counts = {}
+    for size, ledger in ledgers.items():
+        with statements(ledger) as seen:
+            REPORTS[name](ledger)
+        counts[size] = len(seen)
+    assert counts[20_000] == counts[300], counts
+    assert counts[20_000] <= 60, counts
+
+
+def test_the_reports_read_the_cases_through_indexes(ledgers: dict[int, Ledger]) -> None:
+    ledger = ledgers[20_000]
+    captured: list[tuple[str, Any]] = []
+    for name in ("annual", "monthly"):
+        with statements(ledger) as seen:
+            REPORTS[name](ledger)
+        captured += seen
+    path = ledger.engine.url.database
+    assert path is not None
+    con = sqlite3.connect(path)
+    try:
+        scans = []
+        checked = 0
+        for statement, parameters in captured:
+            if "FROM cases" not in statement:
+                continue
+            checked += 1
+            plan = con.execute("EXPLAIN QUERY PLAN " + statement, parameters).fetchall()
+            lines = [str(row[-1]) for row in plan]
+            # every read of the case table goes through one of its indexes
+            if any(line.startswith("SCAN cases") and "INDEX" not in line for line in lines):
+                scans.append((statement.split("FROM cases")[1][:200], lines))
+    finally:
+        con.close()
+    assert checked >= 5
+    assert not scans, scans
+
+
+def test_list_takes_a_limit(xf: Xf, tmp_path: Path) -> None:
+    csv_file = tmp_path / "cases.csv"
+    generate(60, csv_file, open_cases=10, seed=2)
+    assert xf("import", str(csv_file)).exit_code == 0
+    everything = json.loads(xf("list", "--json").stdout)
+    r = xf("list", "--json", "--limit", "5")
+    assert r.exit_code == 0 and json.loads(r.stdout) == everything[:5]
+    assert "前 5 件" in r.stderr
+    r = xf("list", "--limit", "0")
+    assert r.exit_code == 2 and "应不小于 1" in r.stderr
