@@ -21,6 +21,7 @@ import re
 import sqlite3
 import tomllib
 from collections.abc import Callable
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -92,6 +93,23 @@ def _runs(run: Runner, db: Path, tmp: Path) -> dict[str, list[str]]:
         return r.stdout
 
     out("import", str(SAMPLE))
+    # a case with its letters and a decided 复查, so show --json carries notices and reviews
+    closed = json.loads(out("show", "XF2025-0101", "--json"))["closed_on"]
+    day = date.fromisoformat(closed)
+    out("notice", "XF2025-0101", "答复", "-o", str(tmp / "reply.docx"), "--on", closed)
+    out("deliver", "XF2025-0101", "答复", "--on", str(day + timedelta(days=1)), "--method", "当面")
+    out("review", "request", "XF2025-0101", "--on", str(day + timedelta(days=5)))
+    out(
+        "review",
+        "decide",
+        "XF2025-0101",
+        "--decision",
+        "维持",
+        "--on",
+        str(day + timedelta(days=20)),
+        "--result",
+        "维持原处理意见",
+    )
     out("activity", "add", "--kind", "校领导接待日", "--on", "2025-03-05", "--people", "40")
     out("activity", "add", "--kind", "联席会议", "--on", "2025-04-01", "--note", "职称评聘争议")
     runs: dict[str, list[str]] = {
@@ -99,6 +117,8 @@ def _runs(run: Runner, db: Path, tmp: Path) -> dict[str, list[str]]:
             out("show", "XF2025-0101", "--json"),
             out("list", "--json"),
             out("list", "--status", "未办结", "--json", "--reveal"),
+            # followup --json prints case objects as list --json does
+            out("followup", "--as-of", "2025-12-31", "--json"),
         ],
         "xinfang overdue --json": [
             out("overdue", "--as-of", "2025-12-31", "--json", codes=(1,)),
