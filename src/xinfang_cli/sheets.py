@@ -293,7 +293,7 @@ def annual_document(r: dict[str, Any]) -> Document:
             Column("评价", INT),
             Column("满意率", PCT),
             Column("得分", SCORE),
-            Column("备注"),
+            Column("备注", fold=True),
         ],
         [_department_row(d) for d in r["by_department"]],
         caption="；".join(

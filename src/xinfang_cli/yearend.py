@@ -26,7 +26,7 @@ from .labels import STATUS_LABELS
 from .ledger import Ledger
 from .risk import CONFIDENTIAL_TEXT
 from .sheets import CHANGE, INT, NUMERIC, PCT, Column, Sheet, annual_document, cell_text
-from .summary import annual_markdown
+from .summary import annual_markdown, rounding_note
 from .text import display_width
 
 PLACEHOLDER = "【请填写：{}】"
@@ -153,7 +153,7 @@ def write_summary(
         texts = [[cell_text(v) for v in s.cells(row)] for row in s.rows]
         widths = column_widths(s, texts)
         for cell, column in zip(t.rows[0].cells, s.columns, strict=True):
-            cell.text = column.header
+            cell.text = column.brief or column.header  # a page is as narrow as 80 columns
             cell.paragraphs[0].runs[0].bold = True
         # the header row repeats on every page a long table runs onto
         t.rows[0]._tr.get_or_add_trPr().append(OxmlElement("w:tblHeader"))
@@ -200,6 +200,8 @@ def write_summary(
     note.alignment = WD_ALIGN_PARAGRAPH.CENTER
     note.runs[0].font.size = Pt(9)
     para(opening_paragraph(r))
+    rounding = doc.add_paragraph(f"（{rounding_note(r)}定稿时可删去。）")
+    rounding.runs[0].font.size = Pt(9)
     placeholder("全年形势、指导思想与总体成效（如“校园政治安全……持续稳定”）")
     para("现将全年工作情况总结如下：")
     for line in tables.notes:
@@ -244,7 +246,8 @@ def write_summary(
     # --- units --------------------------------------------------------------------------------
     heading("二级单位信访工作考核")
     para(
-        f"按主办单位统计，{len(r['by_department'])}个单位承办了信访事项，"
+        f"按主办单位统计，{sum(1 for d in r['by_department'] if not d.get('pending'))}个单位"
+        "承办了信访事项，"
         "各单位交办、办结、按期、超期与满意情况如下表。"
         if r["by_department"]
         else "尚无交办给主办单位的信访事项。"
@@ -291,29 +294,37 @@ def write_summary(
 
 
 TEXT_WIDTH_CM = 15.8
+FOLDED_MIN_CM = 1.8  # a column of text or names folds, but no narrower than this
 
 
 def column_widths(s: Sheet, texts: list[list[str]]) -> list[float]:
     """Column widths (cm) over the text width: a column of figures, dates or names as wide as its
     widest cell (9 pt: about 0.21 cm a half-width character, and the margins), free text the rest."""
     widest = [
-        max([display_width(column.header), *(display_width(r[index]) for r in texts)])
+        max(
+            [
+                display_width(column.brief or column.header),
+                *(display_width(r[index]) for r in texts),
+            ]
+        )
         for index, column in enumerate(s.columns)
     ]
     fixed = {
         index: 0.21 * min(width, 30) + 0.55
         for index, (column, width) in enumerate(zip(s.columns, widest, strict=True))
-        if not column.fold
+        if not (column.fold or column.keep)
     }
-    folded = [index for index, column in enumerate(s.columns) if column.fold]
+    # free text, and names (a department) that may fold on paper where figures may not
+    folded = [index for index, column in enumerate(s.columns) if column.fold or column.keep]
     if not folded:
         scale = TEXT_WIDTH_CM / sum(fixed.values())  # spread the spare width over every column
         return [fixed[index] * scale for index in range(len(s.columns))]
     spare = TEXT_WIDTH_CM - sum(fixed.values())
-    if spare < 3 * len(folded):
-        scale = (TEXT_WIDTH_CM - 3 * len(folded)) / sum(fixed.values())
+    least = FOLDED_MIN_CM * len(folded)
+    if spare < least:
+        scale = (TEXT_WIDTH_CM - least) / sum(fixed.values())
         fixed = {index: width * scale for index, width in fixed.items()}
-        spare = 3 * len(folded)
+        spare = least
     share = sum(widest[index] for index in folded) or 1
     return [
         fixed[index] if index in fixed else spare * widest[index] / share
@@ -375,7 +386,10 @@ def _outcome_prose(r: dict[str, Any]) -> str:
     named = "、".join(f"{o['name']}{o['count']}件" for o in r["by_outcome"])
     text = f"{_period(r)}办结信访事项{r['closed']}件，其中{named}。"
     if r["aided"]:
-        text += f"帮扶救助{r['aided']}件，金额合计{money(r['aid_total_yuan'])}元。"
+        assisted = next((o["count"] for o in r["by_outcome"] if o["name"] == "帮扶到位"), 0)
+        text += f"记有帮扶金额的{r['aided']}件，金额合计{money(r['aid_total_yuan'])}元"
+        missing = r.get("aid_without_amount", 0)
+        text += f"（帮扶到位{assisted}件中{missing}件未填金额）。" if missing else "。"
     return text
 
 
