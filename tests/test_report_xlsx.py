@@ -20,7 +20,7 @@ from xinfang_cli.cli.main import app
 AS_OF = "2025-12-20"
 ANNUAL_SHEETS = [
     "总体情况",
-    "各月受理",
+    "各月收到",
     "事项分组",
     "事项类别",
     "信访人身份",

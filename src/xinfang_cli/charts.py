@@ -86,7 +86,7 @@ def monthly_chart(r: dict[str, Any]) -> bytes:
     ax.bar_label(bars, fontsize=7, padding=1)
     ax.set_xticks(xs, [f"{int(m['month'][5:])}月" for m in months])
     ax.set_ylabel("件次")
-    ax.set_title(f"{year}年与{year - 1}年各月受理信访事项", fontsize=11)
+    ax.set_title(f"{year}年与{year - 1}年各月收到信访事项", fontsize=11)
     ax.legend(frameon=False, fontsize=8)
     ax.spines[["top", "right"]].set_visible(False)
     return _png(fig)

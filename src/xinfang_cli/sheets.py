@@ -342,8 +342,8 @@ def month_sheet(r: dict[str, Any]) -> Sheet | None:
         return None
     year = r["year"]
     return Sheet(
-        "各月受理",
-        f"各月受理件次（{year}年与{year - 1}年）",
+        "各月收到",
+        f"各月收到件次（{year}年与{year - 1}年）",
         [
             Column("月份"),
             Column(f"{year}年", INT),

@@ -211,9 +211,9 @@ def write_summary(
     heading("总体情况")
     para(_overall_prose(r))
     table(sheet["总体情况"])
-    chart(charts.monthly_chart(r), f"图1  {year}年与{year - 1}年各月受理信访事项（件次）")
-    if sheet.get("各月受理"):
-        table(sheet["各月受理"])
+    chart(charts.monthly_chart(r), f"图1  {year}年与{year - 1}年各月收到信访事项（件次）")
+    if sheet.get("各月收到"):
+        table(sheet["各月收到"])
 
     # --- distribution -------------------------------------------------------------------------
     heading("信访事项分布")
@@ -343,7 +343,8 @@ def _period(r: dict[str, Any]) -> str:
 
 def _overall_prose(r: dict[str, Any]) -> str:
     year = r["year"]
-    text = f"{year}年共受理信访事项{r['total']}件(次)"
+    # 收到 (received) here, 受理 (accepted) below: the opening paragraph keeps the office's words
+    text = f"{year}年共收到信访事项{r['total']}件(次)"
     complete = r.get("complete", True)
     if r["previous_total"] and complete:
         text += (
@@ -354,13 +355,19 @@ def _overall_prose(r: dict[str, Any]) -> str:
     text += (
         f"。其中初信初访{r['first_time']}件，重复访{r['repeat']}件(次)，"
         f"集体访{r['collective']}件(次)，越级访{r['bypass']}件(次)。"
-        f"已受理{r['accepted']}件，不予受理{r['not_accepted']}件；已办结{r['closed']}件，"
+        f"已受理{r['accepted']}件，不予受理{r['not_accepted']}件"
+        + (
+            f"，待受理{pending}件"
+            if (pending := r["total"] - r["accepted"] - r["not_accepted"])
+            else ""
+        )
+        + f"；已办结{r['closed']}件，"
         f"未办结{r['open']}件"
     )
     text += f"（其中超期{r['overdue_open']}件）。" if r["overdue_open"] else "，无超期未办结事项。"
     busiest = max(r["by_month"], key=lambda m: m["count"], default=None)
     if busiest and busiest["count"]:
-        text += f"受理量最多的是{int(busiest['month'][5:])}月（{busiest['count']}件次）。"
+        text += f"收到最多的是{int(busiest['month'][5:])}月（{busiest['count']}件次）。"
     return text
 
 

@@ -53,10 +53,15 @@ class _Lazy:
     def __init__(self, **options: Any) -> None:
         self._options = options
         self._console: Any = None
+        self._columns: str | None = None
 
     def _made(self) -> Any:
-        if self._console is None:
+        # Rich fixes a console's width from $COLUMNS when it is made: made again when that
+        # changed (a test, or an embedding program, running several commands in one process)
+        columns = os.environ.get("COLUMNS")
+        if self._console is None or columns != self._columns:
             self._console = _console_class()(**self._options)
+            self._columns = columns
         return self._console
 
     def __getattr__(self, name: str) -> Any:
