@@ -231,15 +231,10 @@ class BulkWriter:
         self, values: dict[str, Any], co: list[str], item: PlannedCase, now: str
     ) -> list[Any]:
         """One registration event with the case's whole imported state, sealed onto the chain."""
-        changes: dict[str, Any] = {}
-        for name in IMPORT_FIELDS:
-            value = values.get(name)
-            if value not in (None, False, ""):
-                changes[name] = value.isoformat() if isinstance(value, date) else value
         if co:
-            changes["co_depts"] = "、".join(co)
+            values["co_depts"] = "、".join(co)
         salt = new_salt()
-        text, sealed_text = bulk_changes(changes, salt)
+        text, sealed_text = bulk_changes(values, IMPORT_FIELDS, salt)
         reason = f"导入自 {self.source} 第{item.line}{self.unit}"
         received = values["received_on"]
         number = values["number"]
@@ -287,10 +282,15 @@ class BulkWriter:
 
 
 # The fields an imported case's event records: the registration's, then every later step's.
-IMPORT_FIELDS: tuple[str, ...] = REGISTER_FIELDS + tuple(
-    name
-    for name in Case.model_fields
-    if name not in REGISTER_FIELDS and name not in ("id", "year", "seq", "created_at", "updated_at")
+IMPORT_FIELDS: tuple[str, ...] = (
+    REGISTER_FIELDS
+    + tuple(
+        name
+        for name in Case.model_fields
+        if name not in REGISTER_FIELDS
+        and name not in ("id", "year", "seq", "created_at", "updated_at")
+    )
+    + ("co_depts",)
 )
 
 
