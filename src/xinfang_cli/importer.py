@@ -28,7 +28,7 @@ from .errors import FileFormatError, XinfangError
 from .ledger import Ledger
 from .lifecycle import REGISTER_FIELDS
 from .models import Case, CoDepartment, Event
-from .numbering import NumberBook, normalize_number
+from .numbering import choose_number, floors, normalize_number
 from .rowcheck import KnownCase, PlannedCase, RowChecker
 from .steps import (
     assign_values,
@@ -98,6 +98,68 @@ def scan(source: CaseSource) -> _Scan:
     return _Scan(numbers, unnumbered, rows)
 
 
+_BITMAP_LIMIT = 1 << 24  # sequences of a year kept as bits (2 MB at most)
+
+
+class _Numbers:
+    """The numbers a bulk load chooses against (`numbering.choose_number`'s questions), kept small
+    for a million rows: the sequences taken as one bitmap per year, and the numbers' own text
+    only where it differs from its upper-case form. Numbers the file repeats, or that the ledger
+    already has, never reach here: the row check skipped or refused them."""
+
+    def __init__(self, session: Any, known: dict[str, KnownCase]) -> None:
+        self.known = known
+        self.taken: dict[int, bytearray] = {}
+        self.top: dict[int, int] = {}
+        self.texts: dict[str, str] = {}  # upper-case number → as written, where they differ
+        self.odd: set[tuple[int, int]] = set()  # sequences too large for a bitmap
+        rows = session.execute(select(col(Case.year), col(Case.seq)))
+        for year, seq in rows:
+            self._take(year, seq)
+        for year, seq in floors(session).items():  # set by a restore
+            self.top[year] = max(self.top.get(year, 0), seq)
+
+    def _take(self, year: int, seq: int) -> None:
+        bits = self.taken.setdefault(year, bytearray())
+        if not 0 <= seq < _BITMAP_LIMIT:
+            self.odd.add((year, seq))
+        else:
+            if len(bits) <= seq >> 3:
+                bits.extend(bytes((seq >> 3) + 1 - len(bits) + 1024))
+            bits[seq >> 3] |= 1 << (seq & 7)
+        self.top[year] = max(self.top.get(year, 0), seq)
+
+    def has_number(self, number: str) -> bool:
+        return number.upper() in self.known
+
+    def has_pair(self, year: int, seq: int) -> bool:
+        bits = self.taken.get(year)
+        return (
+            bits is not None
+            and seq >= 0
+            and seq >> 3 < len(bits)
+            and bool(bits[seq >> 3] & (1 << (seq & 7)))
+        )
+
+    def top_seq(self, year: int) -> int:
+        return self.top.get(year, 0)
+
+    def parts(self, prefix: str, data: Any) -> tuple[str, int, int]:
+        number, year, seq = choose_number(self, prefix, data)
+        self._take(year, seq)
+        upper = number.upper()
+        if upper != number:
+            self.texts[upper] = number
+        return number, year, seq
+
+    def stored(self, number: str) -> str:
+        """A repeat's original as its number is stored (as `register` writes `repeat_of`)."""
+        upper = normalize_number(number)
+        if upper in self.known:
+            return self.known[upper].number
+        return self.texts.get(upper, upper)
+
+
 class BulkWriter:
     """Writes checked rows as plain tuples: each case's columns computed by the same step
     functions the single-case services use (`steps.py`), its co-departments, and one audit
@@ -106,7 +168,14 @@ class BulkWriter:
     no ORM objects, in the caller's transaction."""
 
     def __init__(
-        self, ledger: Ledger, session: Any, log: AuditLog, *, source: str, unit: str
+        self,
+        ledger: Ledger,
+        session: Any,
+        log: AuditLog,
+        *,
+        source: str,
+        unit: str,
+        known: dict[str, KnownCase],
     ) -> None:
         self.tax = ledger.taxonomy
         self.calendar = ledger.calendar
@@ -115,7 +184,7 @@ class BulkWriter:
         self.actor = log.actor
         self.source = source
         self.unit = unit
-        self.book = NumberBook(session)
+        self.book = _Numbers(session, known)
         self.tip = log.tip()
         self.case_id = self.conn.execute(select(func.max(col(Case.id)))).scalar() or 0
         self.event_id = self.conn.execute(select(func.max(col(Event.id)))).scalar() or 0
@@ -176,7 +245,7 @@ class BulkWriter:
         """The case's columns after every step its row records, and its co-departments."""
         data = item.data
         if data.repeat_of:
-            data.repeat_of = self.book.stored.get(normalize_number(data.repeat_of), data.repeat_of)
+            data.repeat_of = self.book.stored(data.repeat_of)
         number, year, seq = self.book.parts(self.tax.number_prefix, data)
         values = register_values(self.tax, self.calendar, data)
         values.update(number=number, year=year, seq=seq)
@@ -407,7 +476,9 @@ def import_cases(
             known_cases(session),
             known_content(session, scanned.unnumbered),
         )
-        writer = BulkWriter(ledger, session, log, source=path.name, unit=source.unit)
+        writer = BulkWriter(
+            ledger, session, log, source=path.name, unit=source.unit, known=check.known
+        )
         run_import(source, scanned, check, writer, progress)
     _analyze(ledger, writer.written)
     return result(check, ledger.location, ledger.created, writer)
