@@ -56,7 +56,11 @@ class _Lazy:
 
     def _made(self) -> Any:
         if self._console is None:
-            self._console = _console_class()(**self._options)
+            console = _console_class()(**self._options)
+            # Rich fixes the size from COLUMNS/LINES when a console is made; left unset it reads
+            # them (and the terminal) on each use, as a console made at import did
+            console._width = console._height = None
+            self._console = console
         return self._console
 
     def __getattr__(self, name: str) -> Any:
