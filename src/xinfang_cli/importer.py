@@ -73,6 +73,8 @@ def known_content(session: Any, unnumbered: bool) -> dict[tuple[Any, ...], str]:
 
 # Rows checked and written per round: a chunk's tuples are all that is held in memory.
 CHUNK = 2000
+# From this many rows (and more rows than the ledger has cases) indexes are built after the load.
+DEFER_INDEXES_FROM = 20_000
 
 
 @dataclass
@@ -191,6 +193,28 @@ class BulkWriter:
         self.case_columns = [c.name for c in Case.__table__.columns]  # type: ignore[attr-defined]
         self.provisional: list[tuple[int, ...]] = []
         self.written = 0
+        self.deferred: list[str] = []  # CREATE INDEX statements to run again in finish()
+
+    def defer_indexes(self, rows: int) -> None:
+        """SQLite, a file larger than the ledger: its secondary indexes are dropped for the load
+        and built again from their own CREATE statements before the commit (in the same
+        transaction, so no reader ever sees them missing): building an index once over sorted
+        keys costs a fraction of keeping it up to date row by row. Unique indexes stay, so
+        the database still refuses a duplicate number."""
+        if self.conn.dialect.name != "sqlite":
+            return
+        # pages kept in memory during the load (64 MB, the default is 2 MB), so the unique
+        # indexes of a million rows are not read back from disk at every insert
+        self.conn.exec_driver_sql("PRAGMA cache_size = -65536")
+        if rows < DEFER_INDEXES_FROM or rows < self.case_id:
+            return
+        found = self.conn.exec_driver_sql(
+            "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL "
+            "AND tbl_name IN ('cases', 'events') AND sql NOT LIKE 'CREATE UNIQUE%'"
+        ).all()
+        for name, sql in found:
+            self.conn.exec_driver_sql(f'DROP INDEX "{name}"')
+            self.deferred.append(sql)
 
     def write(self, items: list[PlannedCase]) -> None:
         cases: list[list[Any]] = []
@@ -340,6 +364,9 @@ class BulkWriter:
         """The chain's new tip for any later event of this transaction; PostgreSQL's id
         sequences moved past the ids given here."""
         self.log.advance(self.tip)
+        for sql in self.deferred:
+            self.conn.exec_driver_sql(sql)
+        self.deferred = []
         if self.conn.dialect.name == "postgresql" and self.written:
             for table in ("cases", "events"):
                 self.conn.execute(
@@ -479,19 +506,23 @@ def import_cases(
         writer = BulkWriter(
             ledger, session, log, source=path.name, unit=source.unit, known=check.known
         )
+        writer.defer_indexes(scanned.rows)
         run_import(source, scanned, check, writer, progress)
     _analyze(ledger, writer.written)
     return result(check, ledger.location, ledger.created, writer)
 
 
 def _analyze(ledger: Ledger, imported: int) -> None:
-    """Fresh statistics after a bulk load, so the planner picks the date indexes for reports."""
+    """Fresh statistics after a bulk load, so the planner picks the date indexes for reports
+    (sampled: `analysis_limit` keeps ANALYZE of a million-row ledger to a moment)."""
     if not imported:
         return
     try:
         with ledger.engine.begin() as conn:
             if conn.dialect.name == "sqlite":
-                conn.execute(text("PRAGMA optimize"))
+                conn.exec_driver_sql("PRAGMA analysis_limit = 1000")
             conn.execute(text("ANALYZE"))
+            if conn.dialect.name == "sqlite":
+                conn.exec_driver_sql("PRAGMA optimize")
     except SQLAlchemyError:
         pass  # the import is committed; statistics are only an optimisation
