@@ -28,7 +28,7 @@ from .errors import FileFormatError, XinfangError
 from .ledger import Ledger
 from .lifecycle import REGISTER_FIELDS
 from .models import Case, CoDepartment, Event
-from .numbering import NumberBook, normalize_number
+from .numbering import choose_number, floors, normalize_number
 from .rowcheck import KnownCase, PlannedCase, RowChecker
 from .steps import (
     assign_values,
@@ -75,6 +75,8 @@ def known_content(session: Any, unnumbered: bool) -> dict[tuple[Any, ...], str]:
 
 # Rows checked and written per round: a chunk's tuples are all that is held in memory.
 CHUNK = 2000
+# From this many rows (and more rows than the ledger has cases) indexes are built after the load.
+DEFER_INDEXES_FROM = 20_000
 
 
 @dataclass
@@ -100,6 +102,68 @@ def scan(source: CaseSource) -> _Scan:
     return _Scan(numbers, unnumbered, rows)
 
 
+_BITMAP_LIMIT = 1 << 24  # sequences of a year kept as bits (2 MB at most)
+
+
+class _Numbers:
+    """The numbers a bulk load chooses against (`numbering.choose_number`'s questions), kept small
+    for a million rows: the sequences taken as one bitmap per year, and the numbers' own text
+    only where it differs from its upper-case form. Numbers the file repeats, or that the ledger
+    already has, never reach here: the row check skipped or refused them."""
+
+    def __init__(self, session: Any, known: dict[str, KnownCase]) -> None:
+        self.known = known
+        self.taken: dict[int, bytearray] = {}
+        self.top: dict[int, int] = {}
+        self.texts: dict[str, str] = {}  # upper-case number → as written, where they differ
+        self.odd: set[tuple[int, int]] = set()  # sequences too large for a bitmap
+        rows = session.execute(select(col(Case.year), col(Case.seq)))
+        for year, seq in rows:
+            self._take(year, seq)
+        for year, seq in floors(session).items():  # set by a restore
+            self.top[year] = max(self.top.get(year, 0), seq)
+
+    def _take(self, year: int, seq: int) -> None:
+        bits = self.taken.setdefault(year, bytearray())
+        if not 0 <= seq < _BITMAP_LIMIT:
+            self.odd.add((year, seq))
+        else:
+            if len(bits) <= seq >> 3:
+                bits.extend(bytes((seq >> 3) + 1 - len(bits) + 1024))
+            bits[seq >> 3] |= 1 << (seq & 7)
+        self.top[year] = max(self.top.get(year, 0), seq)
+
+    def has_number(self, number: str) -> bool:
+        return number.upper() in self.known
+
+    def has_pair(self, year: int, seq: int) -> bool:
+        bits = self.taken.get(year)
+        return (
+            bits is not None
+            and seq >= 0
+            and seq >> 3 < len(bits)
+            and bool(bits[seq >> 3] & (1 << (seq & 7)))
+        )
+
+    def top_seq(self, year: int) -> int:
+        return self.top.get(year, 0)
+
+    def parts(self, prefix: str, data: Any) -> tuple[str, int, int]:
+        number, year, seq = choose_number(self, prefix, data)
+        self._take(year, seq)
+        upper = number.upper()
+        if upper != number:
+            self.texts[upper] = number
+        return number, year, seq
+
+    def stored(self, number: str) -> str:
+        """A repeat's original as its number is stored (as `register` writes `repeat_of`)."""
+        upper = normalize_number(number)
+        if upper in self.known:
+            return self.known[upper].number
+        return self.texts.get(upper, upper)
+
+
 class BulkWriter:
     """Writes checked rows as plain tuples: each case's columns computed by the same step
     functions the single-case services use (`steps.py`), its co-departments, and one audit
@@ -115,6 +179,7 @@ class BulkWriter:
         *,
         source: str,
         unit: str,
+        known: dict[str, KnownCase],
         where: Callable[[int], str] | None = None,
     ) -> None:
         self.where = where or (lambda line: f"第{line}{unit}")
@@ -125,13 +190,35 @@ class BulkWriter:
         self.actor = log.actor
         self.source = source
         self.unit = unit
-        self.book = NumberBook(session)
+        self.book = _Numbers(session, known)
         self.tip = log.tip()
         self.case_id = self.conn.execute(select(func.max(col(Case.id)))).scalar() or 0
         self.event_id = self.conn.execute(select(func.max(col(Event.id)))).scalar() or 0
         self.case_columns = [c.name for c in Case.__table__.columns]  # type: ignore[attr-defined]
         self.provisional: list[tuple[int, ...]] = []
         self.written = 0
+        self.deferred: list[str] = []  # CREATE INDEX statements to run again in finish()
+
+    def defer_indexes(self, rows: int) -> None:
+        """SQLite, a file larger than the ledger: its secondary indexes are dropped for the load
+        and built again from their own CREATE statements before the commit (in the same
+        transaction, so no reader ever sees them missing): building an index once over sorted
+        keys costs a fraction of keeping it up to date row by row. Unique indexes stay, so
+        the database still refuses a duplicate number."""
+        if self.conn.dialect.name != "sqlite":
+            return
+        # pages kept in memory during the load (64 MB, the default is 2 MB), so the unique
+        # indexes of a million rows are not read back from disk at every insert
+        self.conn.exec_driver_sql("PRAGMA cache_size = -65536")
+        if rows < DEFER_INDEXES_FROM or rows < self.case_id:
+            return
+        found = self.conn.exec_driver_sql(
+            "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL "
+            "AND tbl_name IN ('cases', 'events') AND sql NOT LIKE 'CREATE UNIQUE%'"
+        ).all()
+        for name, sql in found:
+            self.conn.exec_driver_sql(f'DROP INDEX "{name}"')
+            self.deferred.append(sql)
 
     def write(self, items: list[PlannedCase]) -> None:
         cases: list[list[Any]] = []
@@ -186,7 +273,7 @@ class BulkWriter:
         """The case's columns after every step its row records, and its co-departments."""
         data = item.data
         if data.repeat_of:
-            data.repeat_of = self.book.stored.get(normalize_number(data.repeat_of), data.repeat_of)
+            data.repeat_of = self.book.stored(data.repeat_of)
         number, year, seq = self.book.parts(self.tax.number_prefix, data)
         values = register_values(self.tax, self.calendar, data)
         values.update(number=number, year=year, seq=seq)
@@ -241,15 +328,10 @@ class BulkWriter:
         self, values: dict[str, Any], co: list[str], item: PlannedCase, now: str
     ) -> list[Any]:
         """One registration event with the case's whole imported state, sealed onto the chain."""
-        changes: dict[str, Any] = {}
-        for name in IMPORT_FIELDS:
-            value = values.get(name)
-            if value not in (None, False, ""):
-                changes[name] = value.isoformat() if isinstance(value, date) else value
         if co:
-            changes["co_depts"] = "、".join(co)
+            values["co_depts"] = "、".join(co)
         salt = new_salt()
-        text, sealed_text = bulk_changes(changes, salt)
+        text, sealed_text = bulk_changes(values, IMPORT_FIELDS, salt)
         reason = f"导入自 {self.source} {self.where(item.line)}"
         if item.inferred:
             reason += "；导入时推定：" + "；".join(item.inferred)
@@ -288,6 +370,9 @@ class BulkWriter:
         """The chain's new tip for any later event of this transaction; PostgreSQL's id
         sequences moved past the ids given here."""
         self.log.advance(self.tip)
+        for sql in self.deferred:
+            self.conn.exec_driver_sql(sql)
+        self.deferred = []
         if self.conn.dialect.name == "postgresql" and self.written:
             for table in ("cases", "events"):
                 self.conn.execute(
@@ -299,10 +384,15 @@ class BulkWriter:
 
 
 # The fields an imported case's event records: the registration's, then every later step's.
-IMPORT_FIELDS: tuple[str, ...] = REGISTER_FIELDS + tuple(
-    name
-    for name in Case.model_fields
-    if name not in REGISTER_FIELDS and name not in ("id", "year", "seq", "created_at", "updated_at")
+IMPORT_FIELDS: tuple[str, ...] = (
+    REGISTER_FIELDS
+    + tuple(
+        name
+        for name in Case.model_fields
+        if name not in REGISTER_FIELDS
+        and name not in ("id", "year", "seq", "created_at", "updated_at")
+    )
+    + ("co_depts",)
 )
 
 
@@ -432,21 +522,31 @@ def import_cases(
             known_content(session, scanned.unnumbered),
         )
         writer = BulkWriter(
-            ledger, session, log, source=path.name, unit=source.unit, where=source.where
+            ledger,
+            session,
+            log,
+            source=path.name,
+            unit=source.unit,
+            known=check.known,
+            where=source.where,
         )
+        writer.defer_indexes(scanned.rows)
         run_import(source, scanned, check, writer, progress)
     _analyze(ledger, writer.written)
     return result(check, ledger.location, ledger.created, writer)
 
 
 def _analyze(ledger: Ledger, imported: int) -> None:
-    """Fresh statistics after a bulk load, so the planner picks the date indexes for reports."""
+    """Fresh statistics after a bulk load, so the planner picks the date indexes for reports
+    (sampled: `analysis_limit` keeps ANALYZE of a million-row ledger to a moment)."""
     if not imported:
         return
     try:
         with ledger.engine.begin() as conn:
             if conn.dialect.name == "sqlite":
-                conn.execute(text("PRAGMA optimize"))
+                conn.exec_driver_sql("PRAGMA analysis_limit = 1000")
             conn.execute(text("ANALYZE"))
+            if conn.dialect.name == "sqlite":
+                conn.exec_driver_sql("PRAGMA optimize")
     except SQLAlchemyError:
         pass  # the import is committed; statistics are only an optimisation

@@ -49,6 +49,8 @@ MAX_LENGTH = {
     "extend_approver": 64,
 }
 LIST_SEPARATORS = re.compile(r"[、;；]")
+_DAY_BITS = 22  # a date's ordinal (to year 11000) packed below a line number
+_DAY_MASK = (1 << _DAY_BITS) - 1
 
 
 @dataclass
@@ -226,41 +228,53 @@ class RowChecker:
         self.known = known
         self.today = today
         self.unit = unit
+        # every number of the file → its line, until its row is checked; then its line and date
+        # of receipt packed into one negative int (a million rows: one small dict, see `_seen`)
         self.all_numbers = all_numbers
         self.content = content or {}
         self.problems: list[LineProblem] = problems if problems is not None else []
         self.skipped: list[str] = []
         self.look_alikes: list[tuple[int, str]] = []
-        # upper number → (line, received_on) of the rows checked so far
-        self.in_file: dict[str, tuple[int, date | None]] = {}
+
+    def _seen(self, upper: str) -> tuple[int, date | None] | None:
+        """(line, received_on) of the checked row with this number, if one was checked."""
+        packed = self.all_numbers.get(upper)
+        if packed is None or packed >= 0:
+            return None
+        day = -packed & _DAY_MASK
+        return -packed >> _DAY_BITS, date.fromordinal(day) if day else None
+
+    def _mark(self, upper: str, line: int, received_on: date | None) -> None:
+        self.all_numbers[upper] = -(
+            (line << _DAY_BITS) | (received_on.toordinal() if received_on else 0)
+        )
+
+    def _line_of(self, upper: str) -> int:
+        packed = self.all_numbers[upper]
+        return packed if packed >= 0 else -packed >> _DAY_BITS
 
     def read_date(self, text: str) -> date:
         return parse_date(text, today=self.today)
 
     def check(self, source: SourceRow) -> PlannedCase | None:
-        tax, known, in_file, unit, today = (
-            self.tax,
-            self.known,
-            self.in_file,
-            self.unit,
-            self.today,
-        )
+        tax, known, unit, today = self.tax, self.known, self.unit, self.today
         read_date = self.read_date
         r = _Row(source, self.problems)
         r.check_cells()
         number = r.text("number")
         if number is not None:
             upper = number.upper()
-            if upper in in_file:
-                r.fail("number", f"编号 {number} 与第{in_file[upper][0]}{unit}重复。")
+            seen = self._seen(upper)
+            if seen is not None:
+                r.fail("number", f"编号 {number} 与第{seen[0]}{unit}重复。")
                 number = None  # the rest of the row is still checked
             elif upper in known:
-                in_file[upper] = (source.line, known[upper].received_on)
+                self._mark(upper, source.line, known[upper].received_on)
                 self.skipped.append(known[upper].number)
                 return None
         received_on = r.get("received_on", read_date)
         if number is not None:
-            in_file[number.upper()] = (source.line, received_on)
+            self._mark(number.upper(), source.line, received_on)
 
         for key in REQUIRED:
             if not r.has(key):
@@ -287,12 +301,12 @@ class RowChecker:
                 r.fail("repeat_of", "原件编号不能是本件自己的编号。")
             elif wanted in known:
                 original = (known[wanted].number, known[wanted].received_on)
-            elif wanted in in_file and in_file[wanted][0] < source.line:
-                original = (repeat_of, in_file[wanted][1])
+            elif (earlier := self._seen(wanted)) is not None and earlier[0] < source.line:
+                original = (repeat_of, earlier[1])
             elif wanted in self.all_numbers:
                 r.fail(
                     "repeat_of",
-                    f"原件 {repeat_of} 在本文件第{self.all_numbers[wanted]}{unit}，应排在本件之前。",
+                    f"原件 {repeat_of} 在本文件第{self._line_of(wanted)}{unit}，应排在本件之前。",
                 )
             else:
                 r.fail("repeat_of", f"账本和本文件中都没有编号为 {repeat_of} 的案件。")

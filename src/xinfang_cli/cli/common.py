@@ -53,15 +53,14 @@ class _Lazy:
     def __init__(self, **options: Any) -> None:
         self._options = options
         self._console: Any = None
-        self._columns: str | None = None
 
     def _made(self) -> Any:
-        # Rich fixes a console's width from $COLUMNS when it is made: made again when that
-        # changed (a test, or an embedding program, running several commands in one process)
-        columns = os.environ.get("COLUMNS")
-        if self._console is None or columns != self._columns:
-            self._console = _console_class()(**self._options)
-            self._columns = columns
+        if self._console is None:
+            console = _console_class()(**self._options)
+            # Rich fixes the size from COLUMNS/LINES when a console is made; left unset it reads
+            # them (and the terminal) on each use, as a console made at import did
+            console._width = console._height = None
+            self._console = console
         return self._console
 
     def __getattr__(self, name: str) -> Any:
