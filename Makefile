@@ -11,7 +11,7 @@ PREFIX ?=
 BINDIR ?= /usr/local/bin
 EXTRAS ?=
 
-.PHONY: install install-prefix demo test lint bench bench-overdue clean sample-data docs templates
+.PHONY: install install-prefix demo test lint bench bench-overdue bench-postgres clean sample-data docs templates
 
 $(BIN)/python:
 	$(PY) -m venv $(VENV)
@@ -90,6 +90,13 @@ test: lint
 bench: $(STAMP)
 	$(BIN)/python -m pip install -q -e '.[bench]'
 	$(BIN)/python bench/run.py
+	$(BIN)/python bench/postgres.py
+
+# The PostgreSQL column alone: import and reports on SQLite and on a throwaway PostgreSQL
+# server, side by side (BENCH_PG_SIZES=100000 by default); says so and passes without a server.
+bench-postgres: $(STAMP)
+	$(BIN)/python -m pip install -q -e '.[bench]'
+	$(BIN)/python bench/postgres.py
 
 # The morning check on 1k and 200k ledgers with the same few hundred open cases.
 bench-overdue: $(STAMP)
