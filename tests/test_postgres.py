@@ -256,3 +256,37 @@ def test_the_readme_recipe_gives_clerks_the_least_rights_that_work(
     # a clerk cannot change the schema
     r = xf("taxonomy", "show", db=clerk)
     assert r.exit_code == 0
+
+
+def test_a_server_that_goes_away_mid_command_leaves_nothing_half_written(
+    xf: Xf, pg: pgserver.Server, tmp_path: Path
+) -> None:
+    import time
+
+    name = pg.database()
+    url = pg.url(name)
+    ok(xf("init", db=url))
+    rows = "".join(f"2025-03-{i % 28 + 1:02d},来信,宿舍漏水第{i}件\n" for i in range(3000))
+    source = tmp_path / "cases.csv"
+    source.write_text("信访日期,信访形式,反映问题\n" + rows, encoding="utf-8")
+    importing = subprocess.Popen(
+        [sys.executable, "-m", "xinfang_cli", "--db", url, "import", str(source)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env={**os.environ, "XINFANG_USER": "测试员"},
+    )
+    # the server ends every connection of that database until the command gives up
+    deadline = time.monotonic() + 120
+    while importing.poll() is None and time.monotonic() < deadline:
+        pg.sql(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+            f"WHERE datname = '{name}' AND pid <> pg_backend_pid()"
+        )
+        time.sleep(0.05)
+    _out, errors = importing.communicate(timeout=60)
+    assert importing.returncode == 2, errors
+    assert errors.startswith("错误：") and "Traceback" not in errors, errors
+    assert "中断了连接" in errors or "无法" in errors, errors
+    assert json.loads(ok(xf("list", "--json", db=url)).stdout) == []  # all or nothing
+    assert ok(xf("verify", "-v", db=url)).exit_code == 0

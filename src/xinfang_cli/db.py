@@ -10,6 +10,7 @@ Every open brings the schema to the newest migration shipped in `xinfang_cli/mig
 
 from __future__ import annotations
 
+import logging
 import sqlite3
 from pathlib import Path
 
@@ -106,6 +107,10 @@ def make_engine(url: str, *, write: bool = True) -> Engine:
         if write:
             event.listen(engine, "connect", _sqlite_wal)
         event.listen(engine, "begin", _sqlite_begin)
+    else:
+        # psycopg logs what it ignores while a lost connection is torn down; the command says
+        # in Chinese what happened, so its English lines never reach the clerk's terminal
+        logging.getLogger("psycopg").addHandler(logging.NullHandler())
     return engine
 
 
