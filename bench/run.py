@@ -31,7 +31,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
-from generate import AS_OF, generate  # noqa: E402
+from generate import AS_OF  # noqa: E402
 
 BIN = Path(sys.executable).parent
 XINFANG = [str(BIN / "xinfang")]
@@ -239,7 +239,17 @@ def machine() -> str:
 def bench_size(size: int, work: Path, table: Table, small: dict[str, float]) -> None:
     csv_file = work / f"cases-{size}.csv"
     if not csv_file.exists():
-        generate(size, csv_file)
+        # in a child process: the runner stays small, and the peak memory wait4 reports for
+        # each command (which counts what a forked child held before exec) stays that command's
+        subprocess.run(
+            [
+                str(BIN / "python"),
+                str(Path(__file__).parent / "generate.py"),
+                str(size),
+                str(csv_file),
+            ],
+            check=True,
+        )
     mb = csv_file.stat().st_size / 2**20
     print(f"… {size:,} cases ({mb:.0f} MB)", file=sys.stderr, flush=True)
 
@@ -338,7 +348,17 @@ def bench_size(size: int, work: Path, table: Table, small: dict[str, float]) -> 
     small_db = work / "ledger-1000.db"
     if not small_db.exists():
         small_csv = work / "cases-1000.csv"
-        generate(1000, small_csv, open_cases=FEW_OPEN)
+        subprocess.run(
+            [
+                str(BIN / "python"),
+                str(Path(__file__).parent / "generate.py"),
+                "1000",
+                str(small_csv),
+                "--open",
+                str(FEW_OPEN),
+            ],
+            check=True,
+        )
         run([*XINFANG, "import", str(small_csv)], db=small_db)
     few_run, small_run = paired(overdue_args, overdue_args, db_a=few, db_b=small_db)
     table.add(

@@ -4,7 +4,8 @@ transaction by a bulk path: each case's columns computed by the same step functi
 services use (`steps.py`), written as plain rows with `executemany` a chunk at a time, with one
 audit event per case (its whole imported state, the file and the line it came from), sealed into
 the hash chain as the rows go. One bad row anywhere and nothing is imported: the transaction is
-rolled back and every problem is reported by line. Memory stays flat in the file's size.
+rolled back and every problem is reported by line. The file is never held in
+memory: only the numbers it names are kept (a few hundred bytes a row).
 """
 
 from __future__ import annotations
