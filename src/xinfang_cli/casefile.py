@@ -262,16 +262,7 @@ def decode(data: bytes, name: str) -> str:
 
 
 def _csv_table(text: str, name: str) -> list[list[str]]:
-    reader = csv.reader(io.StringIO(text, newline=""))
-    try:
-        return list(reader)
-    except csv.Error as exc:
-        if "field larger than field limit" in str(exc):
-            raise FileFormatError(
-                f"文件 {name} 第{reader.line_num}行有一个单元格超过 {csv.field_size_limit()} 个字符，"
-                "不像是台账内容（可能是文件损坏，或引号没有配对）。"
-            ) from None
-        raise FileFormatError(f"文件 {name} 第{reader.line_num}行不是有效的 CSV：{exc}。") from None
+    return list(_csv_cells(csv.reader(io.StringIO(text, newline="")), name))
 
 
 def _from_workbook(data: bytes, name: str, layout: Layout) -> CaseFile:

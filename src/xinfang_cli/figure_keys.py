@@ -24,7 +24,7 @@ from .figures import change_pct
 from .labels import ANNUAL_FIGURES, MONTHLY_FIGURES
 from .ledger import Ledger
 from .models import Case
-from .records import case_record, co_map, record_reveal, repeats_of
+from .records import listed
 from .standing import AsOf
 from .taxonomy import Taxonomy
 
@@ -148,24 +148,12 @@ def cases_behind(
     """`list --figure`: the cases behind a report count (with any further filters of `list`)
     and their JSON records, in the order of receipt."""
     condition = figure_condition(ledger, key, as_of=as_of, year=year, month=month)
-    with ledger.reading() as session:
-        query = (
-            select(Case)
-            .where(condition, *(extra or []))
-            .order_by(col(Case.received_on), col(Case.year), col(Case.seq))
-        )
-        cases = list(session.execute(query).scalars())
-        cos = co_map(session, cases)
-        later = repeats_of(session, [c.number for c in cases])
-    if reveal and cases:
-        record_reveal(ledger, [c.number for c in cases], reason="list --reveal 查看个人信息")
-    records = [
-        case_record(
-            c, cos.get(c.id or 0, []), as_of=as_of, reveal=reveal, repeats=later.get(c.number, [])
-        )
-        for c in cases
-    ]
-    return cases, records
+    query = (
+        select(Case)
+        .where(condition, *(extra or []))
+        .order_by(col(Case.received_on), col(Case.year), col(Case.seq))
+    )
+    return listed(ledger, lambda session: list(session.execute(query).scalars()), as_of, reveal)
 
 
 # --- the year by month, and topic words year on year ------------------------------------------

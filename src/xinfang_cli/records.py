@@ -10,6 +10,7 @@ from __future__ import annotations
 import contextlib
 import difflib
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -281,8 +282,18 @@ def find_records(
 ) -> tuple[list[Case], list[dict[str, Any]]]:
     """`list`: the cases matching the filter (the first `limit`, when given) and their JSON
     records; a reveal is recorded."""
+    return listed(
+        ledger, lambda session: select_cases(session, ledger, flt, limit=limit), as_of, reveal
+    )
+
+
+def listed(
+    ledger: Ledger, pick: Callable[[Session], list[Case]], as_of: date, reveal: bool
+) -> tuple[list[Case], list[dict[str, Any]]]:
+    """The cases `pick` selects and their JSON records as `list` prints them (with their
+    co-departments and later repeats); a reveal is recorded."""
     with ledger.reading() as session:
-        cases = select_cases(session, ledger, flt, limit=limit)
+        cases = pick(session)
         cos = co_map(session, cases)
         later = repeats_of(session, [c.number for c in cases])
     if reveal and cases:
