@@ -18,6 +18,9 @@ import sys
 from datetime import date, timedelta
 from pathlib import Path
 
+from xinfang_cli.casefile import CASE_COLUMNS
+from xinfang_cli.privacy import id_check_char
+
 AS_OF = date(2025, 12, 31)
 YEARS = 8
 
@@ -66,41 +69,12 @@ UNITS = (
     "艺术学院",
     "物理学院",
 )
-HEADERS = (
-    "编号",
-    "信访日期",
-    "信访形式",
-    "信访人",
-    "身份",
-    "单位",
-    "联系电话",
-    "身份证号",
-    "人数",
-    "反映问题",
-    "具体内容",
-    "性质",
-    "事项类别",
-    "原件编号",
-    "越级",
-    "保密",
-    "受理日期",
-    "主办单位",
-    "协办单位",
-    "包案领导",
-    "不予受理日期",
-    "不予受理理由",
-    "延期天数",
-    "延期理由",
-    "延期日期",
-    "办结日期",
-    "办理结果类型",
-    "办理结果",
-    "帮扶金额",
-    "满意度",
-    "评价日期",
+# The case file's own columns (the package's), less the four a generated ledger leaves empty.
+HEADERS = tuple(
+    header
+    for key, header in CASE_COLUMNS
+    if key not in ("referral", "extend_approver", "voided_on", "void_reason")
 )
-ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
-ID_CHECK = "10X98765432"
 
 
 def _weighted(pairs: tuple[tuple[str, int], ...]) -> tuple[list[str], list[int]]:
@@ -110,7 +84,7 @@ def _weighted(pairs: tuple[tuple[str, int], ...]) -> tuple[list[str], list[int]]
 def id_number(rng: random.Random) -> str:
     birth = date(1950, 1, 1) + timedelta(days=rng.randrange(20000))
     body = f"110105{birth:%Y%m%d}{rng.randrange(1000):03d}"
-    return body + ID_CHECK[sum(int(c) * w for c, w in zip(body, ID_WEIGHTS, strict=True)) % 11]
+    return body + id_check_char(body)
 
 
 class Petitioner:

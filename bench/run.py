@@ -294,38 +294,24 @@ def bench_size(size: int, work: Path, table: Table, small: dict[str, float]) -> 
     )
 
     import_sqlmodel = [str(BIN / "python"), "-c", "import sqlmodel"]
-    annual, floor = paired(
-        [*XINFANG, "report", "annual", "--json", "--year", "2025", "--as-of", str(AS_OF)],
-        import_sqlmodel,
-        db_a=ledger,
-    )
-    report_limit = floor.seconds + sql
-    table.add(
-        size,
-        "report annual --json",
-        annual.seconds,
-        "sqlmodel + hand SQL",
-        report_limit,
-        "≤1×, <200 MB",
-        annual.seconds <= report_limit and annual.peak_mb < 200,
-        annual.peak_mb,
-    )
-    monthly, floor = paired(
-        [*XINFANG, "report", "monthly", "--json", "--month", "2025-12", "--as-of", str(AS_OF)],
-        import_sqlmodel,
-        db_a=ledger,
-    )
-    report_limit = floor.seconds + sql
-    table.add(
-        size,
-        "report monthly --json",
-        monthly.seconds,
-        "sqlmodel + hand SQL",
-        report_limit,
-        "≤1×, <200 MB",
-        monthly.seconds <= report_limit and monthly.peak_mb < 200,
-        monthly.peak_mb,
-    )
+    for name, args in (
+        ("report annual --json", ["report", "annual", "--year", "2025"]),
+        ("report monthly --json", ["report", "monthly", "--month", "2025-12"]),
+    ):
+        report, floor = paired(
+            [*XINFANG, *args, "--json", "--as-of", str(AS_OF)], import_sqlmodel, db_a=ledger
+        )
+        report_limit = floor.seconds + sql
+        table.add(
+            size,
+            name,
+            report.seconds,
+            "sqlmodel + hand SQL",
+            report_limit,
+            "≤1×, <200 MB",
+            report.seconds <= report_limit and report.peak_mb < 200,
+            report.peak_mb,
+        )
     overdue_args = [*XINFANG, "overdue", "--json", "--as-of", str(AS_OF)]
     overdue, annual = paired(
         overdue_args,
