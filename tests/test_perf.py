@@ -11,6 +11,7 @@
 from __future__ import annotations
 
 import json
+import os
 import sqlite3
 import sys
 from collections.abc import Callable, Iterator
@@ -22,8 +23,8 @@ from typing import Any
 import pytest
 from sqlalchemy import event
 
-from conftest import Run
-from xinfang_cli import corrections, lifecycle, monthly, overdue, reports
+from conftest import Run, ok
+from xinfang_cli import corrections, importer, lifecycle, monthly, overdue, reports
 from xinfang_cli.casefile import read_case_file
 from xinfang_cli.ledger import Ledger, open_ledger
 from xinfang_cli.rowcheck import check_rows
@@ -103,7 +104,21 @@ def by_services(ledger: Ledger, csv_file: Path) -> None:
                 corrections.void(ledger, session, log, case, reason=item.void_reason, today=AS_OF)
 
 
-def test_import_equals_entering_the_cases_one_by_one(xf: Xf, tmp_path: Path) -> None:
+@pytest.fixture(params=["one process", "two processes"])
+def processes(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
+    """The import in one process, or checked and prepared in a forked child while this process
+    writes (what a file of 20,000 rows or more gets), a few hundred rows to a chunk."""
+    if request.param == "two processes":
+        if not hasattr(os, "fork"):
+            pytest.skip("no fork on this system: every import runs in one process")
+        monkeypatch.setattr(importer, "PARALLEL_FROM", 0)
+        monkeypatch.setattr(importer, "CHUNK", 300)
+    return str(request.param)
+
+
+def test_import_equals_entering_the_cases_one_by_one(
+    xf: Xf, tmp_path: Path, processes: str
+) -> None:
     csv_file = tmp_path / "cases.csv"
     generate(5000, csv_file, open_cases=400, seed=3)
     bulk, single = tmp_path / "bulk.db", tmp_path / "single.db"
@@ -133,6 +148,28 @@ def test_import_equals_entering_the_cases_one_by_one(xf: Xf, tmp_path: Path) -> 
         r = xf("verify", "--json", db=db)
         assert r.exit_code == 0, r.stdout
         assert json.loads(r.stdout)["cases"] == 5000
+
+
+def test_a_bad_row_far_down_leaves_the_ledger_untouched(
+    xf: Xf, tmp_path: Path, processes: str
+) -> None:
+    """Rows were already written when the bad one is reached (in two processes: by the parent,
+    while the child checked on); the transaction rolls all of them back."""
+    csv_file = tmp_path / "cases.csv"
+    generate(2000, csv_file, open_cases=100, seed=4)
+    lines = csv_file.read_text(encoding="utf-8-sig").splitlines()
+    header = lines[0].split(",")
+    cells = lines[1800].split(",")
+    cells[header.index("信访日期")] = "2025-13-45"
+    lines[1800] = ",".join(cells)
+    csv_file.write_text("\n".join(lines) + "\n", encoding="utf-8-sig")
+    db = tmp_path / "ledger.db"
+    ok(xf("add", "--received", "2025-12-01", "--channel", "来信", "--summary", "先有的一件", db=db))
+    before = xf("list", "--json", db=db).stdout, xf("verify", "--json", db=db).stdout
+    r = xf("import", str(csv_file), db=db)
+    assert r.exit_code == 2
+    assert "第1801行 〔信访日期〕" in r.stderr and "Traceback" not in r.stderr
+    assert (xf("list", "--json", db=db).stdout, xf("verify", "--json", db=db).stdout) == before
 
 
 @pytest.fixture(scope="module")

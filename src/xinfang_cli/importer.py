@@ -10,9 +10,16 @@ memory: only the numbers it names are kept (a few hundred bytes a row).
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import contextlib
+import os
+import signal
+import traceback
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
+from itertools import chain
+from multiprocessing.connection import Connection
+from operator import itemgetter
 from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
@@ -42,6 +49,9 @@ from .steps import (
     void_values,
 )
 from .taxonomy import default_taxonomy
+
+# a checked row ready to write: its case's columns, its co-departments, its event's reason
+Prepared = tuple[list[Any], list[str], str]
 
 
 @dataclass
@@ -195,7 +205,15 @@ class BulkWriter:
         self.tip = log.tip()
         self.case_id = self.conn.execute(select(func.max(col(Case.id)))).scalar() or 0
         self.event_id = self.conn.execute(select(func.max(col(Event.id)))).scalar() or 0
-        self.case_columns = [c.name for c in Case.__table__.columns]  # type: ignore[attr-defined]
+        columns = list(Case.__table__.columns)  # type: ignore[attr-defined]
+        self.case_columns = [c.name for c in columns]
+        at = {name: i for i, name in enumerate(self.case_columns)}
+        self.date_columns = [i for i, c in enumerate(columns) if isinstance(c.type, Date)]
+        self.stamp_columns = (at["id"], at["created_at"], at["updated_at"])
+        self.at_number, self.at_received = at["number"], at["received_on"]
+        # the event's fields read straight from the row, in IMPORT_FIELDS order (co_depts aside)
+        self.event_names = [name for name in IMPORT_FIELDS if name in at]
+        self.event_values = itemgetter(*(at[name] for name in self.event_names))
         self.provisional: list[tuple[int, ...]] = []
         self.written = 0
         self.deferred: list[str] = []  # CREATE INDEX statements to run again in finish()
@@ -222,10 +240,16 @@ class BulkWriter:
             self.deferred.append(sql)
 
     def write(self, items: list[PlannedCase]) -> None:
-        cases: list[list[Any]] = []
-        co_rows: list[list[Any]] = []
-        events: list[list[Any]] = []
-        now = utc_now()
+        self.store(self.prepare(items))
+
+    def prepare(self, items: list[PlannedCase]) -> list[Prepared]:
+        """Each checked row's case as a plain row in the table's column order (id and times
+        left to `store`; dates as ISO text on SQLite), its co-departments, its line and what was
+        inferred: everything that needs no database, so another process can do it
+        (`_write_in_two`)."""
+        prepared: list[Prepared] = []
+        iso = self.conn.dialect.name == "sqlite"
+        dates = self.date_columns
         for item in items:
             try:
                 values, co = self.values(item)
@@ -233,18 +257,40 @@ class BulkWriter:
                 raise type(exc)(
                     f"{self.where(item.line)}：{exc.message}（未导入任何案件，账本未改动）"
                 ) from exc
-            self.case_id += 1
-            values.update(id=self.case_id, created_at=now, updated_at=now)
-            cases.append([values.get(name) for name in self.case_columns])
-            co_rows.extend([self.case_id, dept] for dept in co)
-            events.append(self.event(values, co, item, now))
             if values["provisional"]:
                 self.provisional.append(provisional_years(SimpleNamespace(**values)))
+            row = [values.get(name) for name in self.case_columns]
+            if iso:
+                for i in dates:
+                    value = row[i]
+                    if value is not None:
+                        row[i] = value.isoformat()
+            reason = f"导入自 {self.source} {self.where(item.line)}"
+            if item.inferred:
+                reason += "；导入时推定：" + "；".join(item.inferred)
+            prepared.append((row, co, reason))
+        return prepared
+
+    def store(self, prepared: list[Prepared]) -> None:
+        """Prepared rows written: ids, times, and one event each sealed onto the chain."""
+        cases: list[list[Any]] = []
+        co_rows: list[list[Any]] = []
+        events: list[list[Any]] = []
+        now = utc_now()
+        at_id, at_created, at_updated = self.stamp_columns
+        for row, co, reason in prepared:
+            self.case_id += 1
+            row[at_id] = self.case_id
+            row[at_created] = row[at_updated] = now
+            cases.append(row)
+            co_rows.extend([self.case_id, dept] for dept in co)
+            stored, sealed_text, salt = self.changes(row, co)
+            events.append(self.event(row, stored, sealed_text, salt, reason, now))
         self._insert(Case, cases)
         if co_rows:
             self._insert(CoDepartment, co_rows)
         self._insert(Event, events)
-        self.written += len(items)
+        self.written += len(prepared)
 
     def _insert(self, model: Any, rows: list[list[Any]]) -> None:
         """Rows as lists in the table's column order. SQLite: the driver's own executemany
@@ -258,8 +304,9 @@ class BulkWriter:
         dates = [i for i, c in enumerate(table.columns) if isinstance(c.type, Date)]
         for row in rows:
             for i in dates:
-                if row[i] is not None:
-                    row[i] = row[i].isoformat()
+                value = row[i]
+                if type(value) is date:
+                    row[i] = value.isoformat()
         sql = (
             f"INSERT INTO {table.name} ({', '.join(names)}) "
             f"VALUES ({', '.join('?' for _ in names)})"
@@ -325,24 +372,29 @@ class BulkWriter:
             apply(void_values(reason=item.void_reason, on=item.voided_on))
         return values, co
 
-    def event(
-        self, values: dict[str, Any], co: list[str], item: PlannedCase, now: str
-    ) -> list[Any]:
-        """One registration event with the case's whole imported state, sealed onto the chain."""
+    def changes(self, row: list[Any], co: list[str]) -> tuple[str, str, str]:
+        """The registration event's changes (the case's whole imported state), as stored and as
+        sealed, and the salt of its personal values' digests."""
+        pairs: Iterable[tuple[str, Any]] = zip(
+            self.event_names, self.event_values(row), strict=True
+        )
         if co:
-            values["co_depts"] = "、".join(co)
+            pairs = chain(pairs, (("co_depts", "、".join(co)),))
         salt = new_salt()
-        text, sealed_text = bulk_changes(values, IMPORT_FIELDS, salt)
-        reason = f"导入自 {self.source} {self.where(item.line)}"
-        if item.inferred:
-            reason += "；导入时推定：" + "；".join(item.inferred)
-        received = values["received_on"]
-        number = values["number"]
+        return (*bulk_changes(pairs, salt), salt)
+
+    def event(
+        self, row: list[Any], text: str, sealed_text: str, salt: str, reason: str, now: str
+    ) -> list[Any]:
+        """One registration event, sealed onto the chain."""
+        received = row[self.at_received]
+        received_text = received if type(received) is str else received.isoformat()
+        number = row[self.at_number]
         sealed = seal_content(
             self.tip,
             number,
             now,
-            received.isoformat(),
+            received_text,
             self.actor,
             "register",
             sealed_text,
@@ -350,7 +402,7 @@ class BulkWriter:
             salt,
         )
         self.event_id += 1
-        row = [
+        event = [
             self.event_id,
             number,
             now,
@@ -365,7 +417,7 @@ class BulkWriter:
             False,
         ]
         self.tip = sealed
-        return row
+        return event
 
     def finish(self) -> None:
         """The chain's new tip for any later event of this transaction; PostgreSQL's id
@@ -397,6 +449,50 @@ IMPORT_FIELDS: tuple[str, ...] = (
 )
 
 
+class _Checking:
+    """The check pass: every row checked (rows with a number first, so a number the ledger
+    assigns never takes one the file names), and the rows planned so far handed out a chunk at
+    a time while no row has a problem. `progress(done, total)` is told every CHUNK rows."""
+
+    def __init__(
+        self,
+        source: CaseSource,
+        scanned: _Scan,
+        checker: RowChecker,
+        progress: Callable[[int, int], None] | None,
+    ) -> None:
+        self.source = source
+        self.scanned = scanned
+        self.checker = checker
+        self.progress = progress
+
+    def batches(self) -> Iterator[list[PlannedCase]]:
+        checker, scanned = self.checker, self.scanned
+        done = 0
+        sweeps = (True, False) if scanned.unnumbered else (True,)
+        for numbered in sweeps:
+            batch: list[PlannedCase] = []
+            for row in self.source.rows(checker.problems if numbered else None):
+                if ("number" in row.values) != numbered:
+                    continue
+                plan = checker.check(row)
+                done += 1
+                if plan is not None and not checker.problems:
+                    batch.append(plan)
+                    if len(batch) >= CHUNK:
+                        yield batch
+                        batch = []
+                if self.progress is not None and done % CHUNK == 0:
+                    self.progress(done, scanned.rows)
+            if batch and not checker.problems:
+                yield batch
+
+
+# From this many rows (on a system that can fork) the rows are checked and prepared in a second
+# process while this one seals and writes them: a laptop has at least two cores.
+PARALLEL_FROM = 20_000
+
+
 def run_import(
     source: CaseSource,
     scanned: _Scan,
@@ -404,28 +500,18 @@ def run_import(
     writer: BulkWriter | None,
     progress: Callable[[int, int], None] | None,
 ) -> None:
-    """Check every row (rows with a number first, so a number the ledger assigns never takes one
-    the file names) and, while no row has a problem, write them a chunk at a time. One problem
-    anywhere raises at the end with every problem listed; the caller's transaction then rolls
-    back whatever was written, so the ledger is untouched."""
-    done = 0
-    sweeps = (True, False) if scanned.unnumbered else (True,)
-    for numbered in sweeps:
-        batch: list[PlannedCase] = []
-        rows = source.rows(checker.problems if numbered else None)
-        for row in rows:
-            if ("number" in row.values) != numbered:
-                continue
-            plan = checker.check(row)
-            done += 1
-            if plan is not None and writer is not None and not checker.problems:
-                batch.append(plan)
-                if len(batch) >= CHUNK:
-                    writer.write(batch)
-                    batch = []
-            if progress is not None and done % CHUNK == 0:
-                progress(done, scanned.rows)
-        if batch and writer is not None and not checker.problems:
+    """Check every row and, while no row has a problem, write them a chunk at a time. One
+    problem anywhere raises at the end with every problem listed; the caller's transaction then
+    rolls back whatever was written, so the ledger is untouched."""
+    checking = _Checking(source, scanned, checker, progress)
+    batches = checking.batches()
+    if writer is None:
+        for _ in batches:
+            pass
+    elif scanned.rows >= PARALLEL_FROM and hasattr(os, "fork"):
+        _write_in_two(checking, batches, writer)
+    else:
+        for batch in batches:
             writer.write(batch)
     if progress is not None:
         progress(scanned.rows, scanned.rows)
@@ -435,6 +521,100 @@ def run_import(
         raise FileFormatError(report + ("\n\n读取方式：\n" + "\n".join(how) if how else ""))
     if writer is not None:
         writer.finish()
+
+
+def _write_in_two(
+    checking: _Checking, batches: Iterator[list[PlannedCase]], writer: BulkWriter
+) -> None:
+    """The rows checked and prepared (`BulkWriter.prepare`) in a forked child, which carries on
+    the very same pass over the file, while this process seals and writes what it sends over a
+    pipe: the same work in the same order, on two cores. The first chunk is done here, before
+    the fork, so that every module the work needs is already imported. The pipe holds about one
+    chunk, so neither process runs far ahead; an error in the child comes back as the same
+    error here."""
+    first = next(batches, None)
+    if first is None:
+        return
+    writer.write(first)
+    inbox_fd, outbox_fd = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # the child: never returns, never touches the database
+        os.close(inbox_fd)
+        code = 0
+        try:
+            signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent stops it
+            _prepare_rest(checking, batches, writer, Connection(outbox_fd, readable=False))
+        except BaseException:
+            code = 1
+        finally:
+            os._exit(code)
+    os.close(outbox_fd)
+    inbox = Connection(inbox_fd, writable=False)
+    checker, progress, total = checking.checker, checking.progress, checking.scanned.rows
+    finished = False
+    try:
+        while True:
+            try:
+                kind, payload = inbox.recv()
+            except EOFError:
+                raise XinfangError(
+                    "导入中断：校验案件的子进程意外退出（未导入任何案件，账本未改动）。"
+                ) from None
+            if kind == "rows":
+                writer.store(payload)
+            elif kind == "progress":
+                if progress is not None:
+                    progress(payload, total)
+            elif kind == "error":
+                raise payload
+            else:
+                problems, skipped, look_alikes, provisional, warnings = payload
+                checker.problems[:] = problems
+                checker.skipped[:] = skipped
+                checker.look_alikes[:] = look_alikes
+                writer.provisional[:] = provisional
+                checking.source.plan.warnings[:] = warnings
+                finished = True
+                return
+    finally:
+        inbox.close()
+        if not finished:
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(pid, signal.SIGTERM)
+        os.waitpid(pid, 0)
+
+
+def _prepare_rest(
+    checking: _Checking,
+    batches: Iterator[list[PlannedCase]],
+    writer: BulkWriter,
+    outbox: Connection,
+) -> None:
+    """The child's part of `_write_in_two`."""
+    if checking.progress is not None:
+        checking.progress = lambda done, total: outbox.send(("progress", done))
+    try:
+        for batch in batches:
+            outbox.send(("rows", writer.prepare(batch)))
+    except XinfangError as exc:
+        outbox.send(("error", exc))
+        return
+    except Exception:
+        outbox.send(("error", XinfangError("导入时出现内部错误：\n" + traceback.format_exc())))
+        return
+    checker = checking.checker
+    outbox.send(
+        (
+            "done",
+            (
+                checker.problems,
+                checker.skipped,
+                checker.look_alikes,
+                writer.provisional,
+                checking.source.plan.warnings,
+            ),
+        )
+    )
 
 
 def import_cases(

@@ -133,11 +133,13 @@ def _progress_bar(verb: str) -> Iterator[Callable[[int, int], None] | None]:
         TimeRemainingColumn(),
         console=err,
         transient=True,
+        auto_refresh=False,  # no refresh thread: a large import forks a second process
     ) as bar:
         task = bar.add_task(verb, total=None)
 
         def advance(done: int, total: int) -> None:
             bar.update(task, completed=done, total=total)
+            bar.refresh()
 
         yield advance
 
