@@ -294,7 +294,7 @@ def test_docx_opens_with_the_markdown_paragraph(draft: dict[str, Any]) -> None:
     assert body[1] == f"（{note}定稿时可删去。）" and "18.66%" in note
     placeholders = [t for t in texts if t.startswith("【请填写：")]
     assert len(placeholders) >= 5
-    headings = [p.text for p in doc.paragraphs if p.style.name == "Heading 1"]
+    headings = [p.text for p in doc.paragraphs if p.style and p.style.name == "Heading 1"]
     for words in (
         "总体情况",
         "分布",
