@@ -27,6 +27,7 @@ from conftest import Run, ok
 from xinfang_cli import corrections, importer, lifecycle, monthly, overdue, reports
 from xinfang_cli.casefile import read_case_file
 from xinfang_cli.ledger import Ledger, open_ledger
+from xinfang_cli.models import Case
 from xinfang_cli.rowcheck import check_rows
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "bench"))
@@ -266,3 +267,46 @@ def test_list_takes_a_limit(xf: Xf, tmp_path: Path) -> None:
     assert "前 5 件" in r.stderr
     r = xf("list", "--limit", "0")
     assert r.exit_code == 2 and "应不小于 1" in r.stderr
+
+
+def test_topic_words_are_counted_as_like_counts_them(xf: Xf, tmp_path: Path) -> None:
+    """The reports count topic words in Python (one read of the period's cases); the count must
+    be the SQL rule's (`mentions`, LIKE): in the summary or the content, ASCII letters in either
+    case, never across the end of the summary and the start of the content."""
+    from sqlalchemy import func, select
+
+    from xinfang_cli.aggregates import C, count_if
+    from xinfang_cli.figure_keys import mention_counts, mentions
+
+    db = tmp_path / "ledger.db"
+    for received, summary, content in (
+        ("2025-03-02", "宿舍WiFi信号差", None),
+        ("2025-03-05", "校园网收费", "晚上wifi经常断线"),
+        ("2025-03-09", "食堂价格偏高", "希望降价"),
+        ("2025-03-12", "反映宿舍", "维修不及时"),  # 宿舍 + 维修 only across the boundary
+        ("2025-02-20", "上月的WIFI", "宿舍维修"),
+        ("2025-01-20", "更早的宿舍维修", None),
+    ):
+        args = ["add", "--received", received, "--channel", "来信", "--summary", summary]
+        ok(xf(*args, *(["--content", content] if content else []), db=db))
+    terms = ["wifi", "WiFi", "宿舍维修", "宿舍", "食堂价格", "校园网", "停车"]
+    march = (C.received_on >= date(2025, 3, 1)) & (C.received_on <= date(2025, 3, 31))
+    february = (C.received_on >= date(2025, 2, 1)) & (C.received_on <= date(2025, 2, 28))
+    ledger = open_ledger(str(db), actor="测试员", create=False)
+    try:
+        with ledger.engine.connect() as conn:
+            counted = mention_counts(conn, terms, (march, february))
+            by_sql = [
+                list(
+                    conn.execute(
+                        select(*[count_if(period & mentions(t)) for t in terms]).select_from(Case)
+                    ).one()
+                )
+                for period in (march, february)
+            ]
+            assert conn.execute(select(func.count()).select_from(Case)).scalar_one() == 6
+    finally:
+        ledger.engine.dispose()
+    assert counted == by_sql
+    assert counted[0] == [2, 2, 0, 2, 1, 1, 0]
+    assert counted[1] == [1, 1, 1, 1, 0, 0, 0]

@@ -10,14 +10,28 @@ against last (`mentions` is the one rule of what a topic word counts, shared wit
 from __future__ import annotations
 
 import difflib
+import string
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from sqlalchemy import ColumnElement, Connection, and_, exists, func, not_, or_, select, true
+from sqlalchemy import (
+    ColumnElement,
+    Connection,
+    and_,
+    case,
+    exists,
+    extract,
+    func,
+    not_,
+    or_,
+    select,
+    true,
+)
 from sqlmodel import col
 
-from .aggregates import CASES, LIVE, C, count_if, received_between
+from .aggregates import CASES, LIVE, C, received_between
 from .dates import month_end, month_start
 from .errors import InputError
 from .figures import change_pct
@@ -91,11 +105,45 @@ def monthly_conditions(
 
 
 def mentions(term: str) -> ColumnElement[bool]:
-    """A case mentions a topic word when its summary or content holds it."""
+    """A case mentions a topic word when its summary or content holds it (SQLite's LIKE: ASCII
+    letters in either case; `mention_counts` counts by the same rule)."""
     return or_(
         C.summary.contains(term, autoescape=True),
         func.coalesce(C.content, "").contains(term, autoescape=True),
     )
+
+
+_ASCII_LOWER = str.maketrans(string.ascii_uppercase, string.ascii_lowercase)
+
+
+def mention_counts(
+    conn: Connection, terms: Sequence[str], periods: Sequence[ColumnElement[bool]]
+) -> list[list[int]]:
+    """For each of the (disjoint) `periods`, how many of its cases mention each term (`mentions`).
+    The periods' cases are read once, summary and content only, and each word is looked for in
+    Python: one substring search per case and word, where SQL would run two LIKE scans per word
+    over every case of the periods."""
+    counts = [[0] * len(terms) for _ in periods]
+    if not terms or not periods:
+        return counts
+    words = [t.translate(_ASCII_LOWER) for t in terms]
+    # LIKE's ASCII case-folding matters only for a word with Latin letters in it
+    fold = any(c in string.ascii_letters for term in terms for c in term)
+    which = case(*((p, i) for i, p in enumerate(periods)), else_=-1)
+    result = conn.execute(select(which, C.summary, C.content).where(or_(*periods)))
+    for rows in result.partitions(5000):
+        for period, summary, content in rows:
+            if period < 0:
+                continue
+            # NUL between the two: no word spans the end of one and the start of the other
+            text = f"{summary}\0{content}" if content else summary
+            if fold:
+                text = text.translate(_ASCII_LOWER)
+            tally = counts[period]
+            for index, word in enumerate(words):
+                if word in text:
+                    tally[index] += 1
+    return counts
 
 
 # --- the cases behind a figure -----------------------------------------------------------------
@@ -159,21 +207,20 @@ def cases_behind(
 # --- the year by month, and topic words year on year ------------------------------------------
 def by_month(conn: Connection, *, year: int, as_of: date) -> list[dict[str, Any]]:
     """Cases received in each month of `year` and of the year before (seen as of `as_of`)."""
-    this_year = [
-        count_if(received_between(month_start(year, m), min(month_end(year, m), as_of)))
-        for m in range(1, 13)
-    ]
-    last_year = [
-        count_if(received_between(month_start(year - 1, m), min(month_end(year - 1, m), as_of)))
-        for m in range(1, 13)
-    ]
-    row = conn.execute(
-        select(*this_year, *last_year).where(
-            or_(annual_cohort(year, as_of), annual_cohort(year - 1, as_of))
-        )
-    ).one()
+    received = col(Case.received_on)
+    year_of, month_of = extract("year", received), extract("month", received)
+    rows = conn.execute(
+        select(year_of, month_of, func.count())
+        .where(or_(annual_cohort(year, as_of), annual_cohort(year - 1, as_of)), received <= as_of)
+        .group_by(year_of, month_of)
+    ).all()
+    counts = {(int(y), int(m)): int(n) for y, m, n in rows}
     return [
-        {"month": f"{year}-{m:02d}", "count": int(row[m - 1]), "previous": int(row[12 + m - 1])}
+        {
+            "month": f"{year}-{m:02d}",
+            "count": counts.get((year, m), 0),
+            "previous": counts.get((year - 1, m), 0),
+        }
         for m in range(1, 13)
     ]
 
@@ -185,15 +232,10 @@ def hot_topics(conn: Connection, tax: Taxonomy, *, year: int, as_of: date) -> li
     if not terms:
         return []
     now, before = annual_cohort(year, as_of), annual_cohort(year - 1, as_of)
-    row = conn.execute(
-        select(
-            *[count_if(and_(now, mentions(t))) for t in terms],
-            *[count_if(and_(before, mentions(t))) for t in terms],
-        ).where(or_(now, before))
-    ).one()
+    this_year, last_year = mention_counts(conn, terms, (now, before))
     out: list[dict[str, Any]] = []
     for index, term in enumerate(terms):
-        count, previous = int(row[index]), int(row[len(terms) + index])
+        count, previous = this_year[index], last_year[index]
         if count or previous:
             out.append(
                 {

@@ -27,7 +27,7 @@ from .aggregates import (
     sort_items,
 )
 from .dates import month_end, month_start, shift_month
-from .figure_keys import Month, mentions, monthly_conditions
+from .figure_keys import Month, mention_counts, mentions, monthly_conditions
 from .figures import change_pct
 from .labels import PENDING_GROUP
 from .ledger import Ledger
@@ -127,14 +127,6 @@ def monthly(ledger: Ledger, *, year: int, month: int, as_of: date) -> dict[str, 
         .group_by(at.lead)
     )
     terms = list(dict.fromkeys(tax.topic_words))
-    topics = (
-        select(
-            *[count_if(and_(in_month, mentions(t))) for t in terms],
-            *[count_if(and_(in_prev, mentions(t))) for t in terms],
-        ).where(or_(in_month, in_prev))
-        if terms
-        else None
-    )
     sensitive = or_(*[mentions(w) for w in tax.sensitive_words]) if tax.sensitive_words else false()
     flagged = select(
         C.number, C.summary, C.content, C.confidential, C.persons, C.bypass, C.repeat_of
@@ -157,7 +149,7 @@ def monthly(ledger: Ledger, *, year: int, month: int, as_of: date) -> dict[str, 
         back = {k: int(v) for k, v in conn.execute(backlog).mappings().one().items()}
         category_rows = conn.execute(categories).all()
         department_rows = conn.execute(departments).mappings().all()
-        topic_row = list(conn.execute(topics).one()) if topics is not None else []
+        this_month, last_month = mention_counts(conn, terms, (in_month, in_prev))
         flagged_rows = conn.execute(flagged).mappings().all()
         deadline_list = conn.execute(deadline_rows).mappings().all()
         petitioner_groups = _frequent_petitioners(conn, tax, window)
@@ -215,7 +207,7 @@ def monthly(ledger: Ledger, *, year: int, month: int, as_of: date) -> dict[str, 
 
     hot_topics: list[dict[str, Any]] = []
     for index, term in enumerate(terms):
-        count, previous = int(topic_row[index]), int(topic_row[len(terms) + index])
+        count, previous = this_month[index], last_month[index]
         if count or previous:
             hot_topics.append(
                 {
