@@ -248,8 +248,13 @@ def test_the_reports_read_the_cases_through_indexes(ledgers: dict[int, Ledger]) 
             checked += 1
             plan = con.execute("EXPLAIN QUERY PLAN " + statement, parameters).fetchall()
             lines = [str(row[-1]) for row in plan]
-            # every read of the case table goes through one of its indexes
-            if any(line.startswith("SCAN cases") and "INDEX" not in line for line in lines):
+            # every read of the case table goes through one of its indexes, and none reads
+            # every case received up to a date (the month's backlog goes by closed_on instead)
+            if any(
+                (line.startswith("SCAN cases") and "INDEX" not in line)
+                or "ix_cases_received_on (received_on<?)" in line
+                for line in lines
+            ):
                 scans.append((statement.split("FROM cases")[1][:200], lines))
     finally:
         con.close()

@@ -10,8 +10,10 @@ from contextlib import contextmanager
 from datetime import date
 from typing import Any
 
-from sqlalchemy import ColumnElement, Connection, Table, and_, case, func
+from sqlalchemy import ColumnElement, Connection, Table, and_, case, func, select
 from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.sql.visitors import InternalTraversal
 
 from .errors import InputError, LedgerUnavailable
 from .ledger import Ledger
@@ -44,6 +46,45 @@ def count_if(condition: ColumnElement[bool]) -> Any:
 
 # A voided case (entered by mistake) is in no report: every query keeps to the live cases.
 LIVE = C.status != "voided"
+
+
+class Unindexed(ColumnElement[Any]):
+    """A column SQLite must not answer through its index (`+column`; as is elsewhere): where a
+    query's other condition picks far fewer rows through another index than a wide range on
+    this column would, and the planner, without statistics on the values, would guess wrong."""
+
+    inherit_cache = True
+    _traverse_internals = [("column", InternalTraversal.dp_clauseelement)]
+
+    def __init__(self, column: ColumnElement[Any]) -> None:
+        self.column = column
+        self.type = column.type
+
+
+@compiles(Unindexed)
+def _as_is(element: Unindexed, compiler: Any, **kw: Any) -> str:
+    return str(compiler.process(element.column, **kw))
+
+
+@compiles(Unindexed, "sqlite")
+def _unary_plus(element: Unindexed, compiler: Any, **kw: Any) -> str:
+    return "+" + str(compiler.process(element.column, **kw))
+
+
+def received_column(*, few_open: bool) -> ColumnElement[Any]:
+    """The date received, for a query that also keeps to the cases still open at a date (the
+    closed_on index: the open ones and those closed later). When those are few (`few_open`, see
+    `open_is_narrower`) SQLite is kept from reading every case received by then instead."""
+    return Unindexed(C.received_on) if few_open else C.received_on
+
+
+def open_is_narrower(conn: Connection, end: date, as_of: date) -> bool:
+    """Whether the cases still open at `end` are likely fewer than those received by it: `end` in
+    the later half of the ledger's time (its first case is one index lookup away)."""
+    first = conn.execute(select(func.min(C.received_on))).scalar()
+    if first is None or first >= end:
+        return False
+    return end - first >= (as_of - first) / 2
 
 
 def received_between(start: date, end: date) -> ColumnElement[bool]:

@@ -35,6 +35,9 @@ class Case(SQLModel, table=True):
         Index("ix_cases_category", "category"),
         Index("ix_cases_provisional", "provisional"),
         Index("ix_cases_petitioner_ref", "petitioner_ref"),
+        # 回访: closed cases unrated (rating NULL), or rated only after the date looked at
+        Index("ix_cases_rating_closed_on", "rating", "closed_on"),
+        Index("ix_cases_rated_on", "rated_on"),
     )
 
     id: int | None = Field(default=None, primary_key=True)

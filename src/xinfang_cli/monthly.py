@@ -8,6 +8,7 @@ Each figure is an SQL aggregate; only the few cases that raise an alert come bac
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
@@ -22,8 +23,10 @@ from .aggregates import (
     check_month,
     connect,
     count_if,
+    open_is_narrower,
     rank,
     received_between,
+    received_column,
     sort_items,
 )
 from .dates import month_end, month_start, shift_month
@@ -89,17 +92,15 @@ def monthly(ledger: Ledger, *, year: int, month: int, as_of: date) -> dict[str, 
     ).where(or_(in_month, in_prev, in_last_year))
     closed = select(func.count()).where(figure["closed"])
     # 回访: closed cases still unrated `followup_days` after closing, at the month's end
-    followup = select(func.count()).where(
-        C.closed_on <= end, at.awaiting_followup(tax.followup_days)
-    )
-    backlog = select(
+    followup = select(func.count()).where(at.awaiting_followup(tax.followup_days))
+    backlog_counts = select(
         count_if(figure["open_at_end"]).label("open_at_end"),
         count_if(figure["overdue"]).label("overdue"),
         count_if(figure["due_soon"]).label("due_soon"),
         count_if(and_(in_month, at.registered)).label("pending_received"),
         count_if(at.registered).label("pending_open"),
         count_if(and_(at.registered, at.overdue)).label("pending_overdue"),
-    ).where(C.received_on <= end, at.maybe_open, LIVE)
+    )
     categories = (
         select(
             C.category,
@@ -110,19 +111,26 @@ def monthly(ledger: Ledger, *, year: int, month: int, as_of: date) -> dict[str, 
         .where(or_(in_month, in_prev))
         .group_by(C.category)
     )
-    departments = (
-        select(
-            at.lead.label("lead_dept"),
-            count_if(and_(in_month, at.accepted)).label("received"),
-            count_if(at.handling).label("open"),
-            count_if(and_(at.handling, at.overdue)).label("overdue"),
-        )
+    # by department: the month's accepted cases (the received_on index), and the cases still in
+    # hand at the month's end received before it (the closed_on index), added up per department
+    department_counts = (
+        at.lead.label("lead_dept"),
+        count_if(at.accepted).label("received"),
+        count_if(at.handling).label("open"),
+        count_if(and_(at.handling, at.overdue)).label("overdue"),
+    )
+    departments_received = (
+        select(*department_counts)
+        .where(C.lead_dept.is_not(None), in_month, at.accepted)
+        .group_by(at.lead)
+    )
+    departments_in_hand = (
+        select(*department_counts[:1], *department_counts[2:])
         .where(
             C.lead_dept.is_not(None),
-            C.received_on <= end,
+            at.maybe_open,
             LIVE,
-            at.accepted,
-            or_(in_month, at.handling),
+            at.handling,
         )
         .group_by(at.lead)
     )
@@ -131,7 +139,7 @@ def monthly(ledger: Ledger, *, year: int, month: int, as_of: date) -> dict[str, 
     flagged = select(
         C.number, C.summary, C.content, C.confidential, C.persons, C.bypass, C.repeat_of
     ).where(in_month, or_(collective, bypass, repeat, sensitive))
-    deadline_rows = select(
+    deadline_columns = select(
         C.number,
         C.summary,
         C.confidential,
@@ -140,15 +148,22 @@ def monthly(ledger: Ledger, *, year: int, month: int, as_of: date) -> dict[str, 
         at.registered.label("registered"),
         at.due.label("due"),
         at.overdue.label("overdue"),
-    ).where(C.received_on <= end, at.maybe_open, LIVE, at.open, or_(at.overdue, due_soon))
+    )
+    deadline_where = (at.maybe_open, LIVE, at.open, or_(at.overdue, due_soon))
 
     with connect(ledger) as conn:
+        received_on = received_column(few_open=open_is_narrower(conn, end, as_of))
+        backlog = backlog_counts.where(received_on <= end, at.maybe_open, LIVE)
+        deadline_rows = deadline_columns.where(received_on <= end, *deadline_where)
         r = {k: int(v) for k, v in conn.execute(received).mappings().one().items()}
         closed_count = int(conn.execute(closed).scalar_one())
         awaiting_followup = int(conn.execute(followup).scalar_one())
         back = {k: int(v) for k, v in conn.execute(backlog).mappings().one().items()}
         category_rows = conn.execute(categories).all()
-        department_rows = conn.execute(departments).mappings().all()
+        department_rows = _added_up(
+            conn.execute(departments_received).mappings().all(),
+            conn.execute(departments_in_hand.where(received_on < window.start)).mappings().all(),
+        )
         this_month, last_month = mention_counts(conn, terms, (in_month, in_prev))
         flagged_rows = conn.execute(flagged).mappings().all()
         deadline_list = conn.execute(deadline_rows).mappings().all()
@@ -290,6 +305,20 @@ def monthly(ledger: Ledger, *, year: int, month: int, as_of: date) -> dict[str, 
         "followup_days": tax.followup_days,
         "collective_threshold": tax.collective_threshold,
     }
+
+
+def _added_up(*parts: Sequence[Any]) -> list[dict[str, Any]]:
+    """Rows of counts per department from several queries, added up per department."""
+    total: dict[str, dict[str, Any]] = {}
+    for rows in parts:
+        for row in rows:
+            name = row["lead_dept"]
+            into = total.setdefault(
+                name, {"lead_dept": name, "received": 0, "open": 0, "overdue": 0}
+            )
+            for key in ("received", "open", "overdue"):
+                into[key] += int(row.get(key, 0))
+    return list(total.values())
 
 
 def _frequent_petitioners(

@@ -160,11 +160,16 @@ class AsOf:
     def awaiting_followup(self, after_days: int) -> ColumnElement[bool]:
         """回访: closed at least `after_days` days before `on` and not rated by then — the one
         definition behind `followup` and `report monthly`'s `awaiting_followup`."""
+        # = closed, not voided, closed_on <= the cut-off and NOT rated, written so each branch of
+        # the OR has its own index: closed by the cut-off (<= on), "not rated by `on`" is "no
+        # rating" or "rated after `on`" (a rating without a date counts from closed_on <= on).
+        cutoff = self.on - timedelta(days=after_days)
         return and_(
-            self.closed,
             CASE.status != "voided",
-            CASE.closed_on <= self.on - timedelta(days=after_days),
-            not_(self.rated),
+            or_(
+                and_(CASE.rating.is_(None), CASE.closed_on <= cutoff),
+                and_(CASE.rated_on > self.on, CASE.closed_on <= cutoff),
+            ),
         )
 
     def due_soon(self, warn_days: int, calendar: deadlines.WorkCalendar) -> ColumnElement[bool]:

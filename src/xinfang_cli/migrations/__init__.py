@@ -5,4 +5,4 @@ tests/test_migrations.py fails when HEAD_REVISION is not the newest step or the 
 differs from models.py.
 """
 
-HEAD_REVISION = "0005_letters"
+HEAD_REVISION = "0006_followup_indexes"
