@@ -20,6 +20,7 @@ import json
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
+from types import SimpleNamespace
 from typing import Any
 
 from sqlalchemy import or_
@@ -314,23 +315,36 @@ def pending_reviews(
         "confidential",
         "category",
     )
-    query = (
+    # the undecided requests first (their own index), then their cases by id: a join would let
+    # SQLite, with no statistics on a small reviews table, read every case to find them
+    conn = session.connection()
+    requests = conn.execute(
         sa_select(
-            col(Review.level),
-            col(Review.requested_on),
-            col(Review.due_on),
-            *(getattr(Case, name) for name in columns),
-        )
-        .join(Case, col(Case.id) == col(Review.case_id))
-        .where(
+            col(Review.case_id), col(Review.level), col(Review.requested_on), col(Review.due_on)
+        ).where(
             col(Review.due_on) <= horizon,
             col(Review.requested_on) <= as_of,
             or_(col(Review.decided_on).is_(None), col(Review.decided_on) > as_of),
-            col(Case.status) != "voided",
         )
-    )
+    ).all()
+    ids = sorted({r.case_id for r in requests})
+    cases: dict[int, Any] = {}
+    for start in range(0, len(ids), 500):
+        for case_row in conn.execute(
+            sa_select(col(Case.id), *(getattr(Case, name) for name in columns)).where(
+                col(Case.id).in_(ids[start : start + 500]), col(Case.status) != "voided"
+            )
+        ):
+            cases[case_row.id] = case_row
+    rows = [
+        SimpleNamespace(
+            level=r.level, requested_on=r.requested_on, due_on=r.due_on, **cases[r.case_id]._mapping
+        )
+        for r in requests
+        if r.case_id in cases
+    ]
     found = []
-    for row in session.connection().execute(query):
+    for row in rows:
         if deadlines.is_overdue(row.due_on, as_of):
             kind = REVIEW_KINDS.get(row.level, REVIEW_OVERDUE)
         elif deadlines.in_warning_window(
