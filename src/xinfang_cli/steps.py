@@ -42,6 +42,8 @@ def read_marks(text: str | None) -> dict[str, tuple[int, ...]]:
 def marks(current: str | None, **fields: deadlines.Due | None) -> str | None:
     """The provisional marks after some deadlines were (re)counted: each field given is marked
     (with its years) when its count was provisional and unmarked when not; the others stay."""
+    if current is None and not any(due is not None and due.provisional for due in fields.values()):
+        return None  # (nearly every case: nothing marked before, nothing to mark now)
     marked = read_marks(current)
     for name, due in fields.items():
         if due is None or not due.provisional:

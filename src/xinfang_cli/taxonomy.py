@@ -113,6 +113,11 @@ class Taxonomy:
     # every command that takes such a value.
     header_synonyms: dict[str, str] = field(default_factory=dict)
     aliases: dict[str, dict[str, str]] = field(default_factory=dict)
+    # what `resolve`, `category` and `department` found for a text already seen (an import asks
+    # the same few questions a million times)
+    _found: dict[tuple[str, str], Any] = field(
+        default_factory=dict, init=False, repr=False, compare=False
+    )
 
     @property
     def sha256(self) -> str:
@@ -146,6 +151,12 @@ class Taxonomy:
 
     def resolve(self, kind: str, text: str) -> str:
         """The key of an enumerated value typed as its key, its Chinese label or an alias."""
+        found = self._found.get((kind, text))
+        if found is None:
+            found = self._found[(kind, text)] = self._resolve(kind, text)
+        return str(found)
+
+    def _resolve(self, kind: str, text: str) -> str:
         value = self.unalias(kind, text)
         table = self.enums[kind]
         if value in table:
@@ -165,6 +176,12 @@ class Taxonomy:
         return self.enums[kind].get(key, key)
 
     def category(self, text: str) -> Category:
+        found = self._found.get(("\0categories", text))
+        if found is None:
+            found = self._found[("\0categories", text)] = self._category(text)
+        return found  # type: ignore[no-any-return]
+
+    def _category(self, text: str) -> Category:
         value = self.unalias("categories", text)
         if value in self.categories:
             return self.categories[value]
@@ -202,6 +219,12 @@ class Taxonomy:
         )
 
     def department(self, text: str) -> str:
+        found = self._found.get(("\0departments", text))
+        if found is None:
+            found = self._found[("\0departments", text)] = self._department(text)
+        return str(found)
+
+    def _department(self, text: str) -> str:
         value = self.unalias("departments", text)
         if value in self.departments:
             return value
