@@ -98,8 +98,14 @@ def test_the_whole_life_of_a_case(xf: Xf, backend: str, tmp_path: Path) -> None:
 
 
 def test_both_backends_report_the_sample_ledger_identically(
-    xf: Xf, ledger_path: Path, pg_url: str
+    xf: Xf, ledger_path: Path, pg_url: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    from xinfang_cli import importer
+
+    # both imports take the path of a large file: checked in a forked child, written here
+    monkeypatch.setattr(importer, "PARALLEL_FROM", 0)
+    monkeypatch.setattr(importer, "CHUNK", 50)
+
     def both(*args: str) -> tuple[object, object]:
         lite = json.loads(ok(xf(*args, db=ledger_path)).stdout)
         server = json.loads(ok(xf(*args, db=pg_url)).stdout)
