@@ -102,7 +102,8 @@ def annual(ledger: Ledger, *, year: int, as_of: date) -> dict[str, Any]:
         count_if(at.registered).label("pending"),
         count_if(and_(at.registered, at.overdue)).label("pending_overdue"),
     ).where(cohort)
-    before = select(func.count().label("total"), count_if(repeat).label("repeat")).where(previous)
+    # last year's cohort: its totals, and the counts behind its row of the trend
+    before = select(count_if(repeat).label("repeat"), *_rate_columns(figure)).where(previous)
     groups = select(C.group_key, func.count().label("n")).where(cohort).group_by(C.group_key)
     categories = (
         select(
@@ -151,7 +152,10 @@ def annual(ledger: Ledger, *, year: int, as_of: date) -> dict[str, Any]:
         category_rows = [row for row in conn.execute(categories).all() if row.n]
         identity_rows = conn.execute(identities).all()
         aid_rows = conn.execute(aid_query).mappings().all()
-        trend = _trend(conn, year=year, as_of=as_of)
+        this_year = {key: int(h[key]) for key in RATE_KEYS}
+        this_year["good"] = int(h["satisfied"]) + int(h["basically_satisfied"])
+        known = {year: this_year, year - 1: {key: int(b[key]) for key in ("good", *RATE_KEYS)}}
+        trend = _trend(conn, year=year, as_of=as_of, known=known)
         channel_rows = conn.execute(channels).all()
         outcome_rows = conn.execute(outcomes).all()
         department_rows = conn.execute(departments).mappings().all()
@@ -360,27 +364,43 @@ def _petitioner(name: str | None, confidential: bool, purged_on: date | None) ->
     return mask_name(name) or "（匿名）"
 
 
-def _rates(conn: Connection, cohort: ColumnElement[bool], as_of: date) -> dict[str, int]:
-    """The counts behind the three rates of the trend, for one year's cohort seen on `as_of`:
-    the headline's own conditions (figure_keys), so a year's trend row is its report's."""
-    figure = annual_conditions(AsOf(as_of), collective_threshold=0)
-    keys = ("first_time_closed", "first_time_one_time", "closed", "closed_on_time", "rated")
+RATE_KEYS = (
+    "total",
+    "first_time_closed",
+    "first_time_one_time",
+    "closed",
+    "closed_on_time",
+    "rated",
+)
+
+
+def _rate_columns(figure: dict[str, ColumnElement[bool]]) -> list[Any]:
+    """The counts behind the three rates of the trend, as columns over one year's cohort: the
+    headline's own conditions (figure_keys), so a year's trend row is its report's."""
     good = or_(figure["satisfied"], figure["basically_satisfied"])
-    query = select(
+    return [
         func.count().label("total"),
-        *[count_if(figure[key]).label(key) for key in keys],
+        *[count_if(figure[key]).label(key) for key in RATE_KEYS[1:]],
         count_if(good).label("good"),
-    ).where(cohort)
+    ]
+
+
+def _rates(conn: Connection, cohort: ColumnElement[bool], as_of: date) -> dict[str, int]:
+    """The trend's counts for one year's cohort seen on `as_of`."""
+    figure = annual_conditions(AsOf(as_of), collective_threshold=0)
+    query = select(*_rate_columns(figure)).where(cohort)
     return {key: int(value) for key, value in conn.execute(query).mappings().one().items()}
 
 
-def _trend(conn: Connection, *, year: int, as_of: date) -> list[dict[str, Any]]:
+def _trend(
+    conn: Connection, *, year: int, as_of: date, known: dict[int, dict[str, int]]
+) -> list[dict[str, Any]]:
     """Up to five years ending with `year`, each seen as the report sees last year (cases
-    received by the as-of date, steps up to it); years without cases are left out."""
+    received by the as-of date, steps up to it); years without cases are left out. `known`: the
+    years the report has already counted (this year and last)."""
     out = []
     for y in range(year - TREND_YEARS + 1, year + 1):
-        cohort = annual_cohort(y, as_of)
-        n = _rates(conn, cohort, as_of)
+        n = known[y] if y in known else _rates(conn, annual_cohort(y, as_of), as_of)
         if not n["total"]:
             continue
         out.append(
