@@ -244,9 +244,9 @@ class BulkWriter:
 
     def prepare(self, items: list[PlannedCase]) -> list[Prepared]:
         """Each checked row's case as a plain row in the table's column order (id and times
-        left to `store`; dates as ISO text on SQLite), its co-departments, its line and what was
-        inferred: everything that needs no database, so another process can do it
-        (`_write_in_two`)."""
+        left to `store`; dates as ISO text on SQLite), its co-departments and its event's reason
+        (the file, the line, what was inferred): everything that needs no database and no place
+        on the chain, so another process can do it (`_write_in_two`)."""
         prepared: list[Prepared] = []
         iso = self.conn.dialect.name == "sqlite"
         dates = self.date_columns
