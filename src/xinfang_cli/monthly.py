@@ -20,13 +20,14 @@ from .aggregates import (
     LIVE,
     UNCLASSIFIED,
     C,
+    Unindexed,
     check_month,
     connect,
     count_if,
+    open_at,
     open_is_narrower,
     rank,
     received_between,
-    received_column,
     sort_items,
 )
 from .dates import month_end, month_start, shift_month
@@ -126,12 +127,7 @@ def monthly(ledger: Ledger, *, year: int, month: int, as_of: date) -> dict[str, 
     )
     departments_in_hand = (
         select(*department_counts[:1], *department_counts[2:])
-        .where(
-            C.lead_dept.is_not(None),
-            at.maybe_open,
-            LIVE,
-            at.handling,
-        )
+        .where(C.lead_dept.is_not(None), LIVE, at.handling)
         .group_by(at.lead)
     )
     terms = list(dict.fromkeys(tax.topic_words))
@@ -149,12 +145,14 @@ def monthly(ledger: Ledger, *, year: int, month: int, as_of: date) -> dict[str, 
         at.due.label("due"),
         at.overdue.label("overdue"),
     )
-    deadline_where = (at.maybe_open, LIVE, at.open, or_(at.overdue, due_soon))
+    deadline_where = (LIVE, at.open, or_(at.overdue, due_soon))
 
     with connect(ledger) as conn:
-        received_on = received_column(few_open=open_is_narrower(conn, end, as_of))
-        backlog = backlog_counts.where(received_on <= end, at.maybe_open, LIVE)
-        deadline_rows = deadline_columns.where(received_on <= end, *deadline_where)
+        few_open = open_is_narrower(conn, end)
+        maybe_open = open_at(end, few_open=few_open)
+        received_on = Unindexed(C.received_on) if few_open else C.received_on
+        backlog = backlog_counts.where(maybe_open, LIVE)
+        deadline_rows = deadline_columns.where(maybe_open, *deadline_where)
         r = {k: int(v) for k, v in conn.execute(received).mappings().one().items()}
         closed_count = int(conn.execute(closed).scalar_one())
         awaiting_followup = int(conn.execute(followup).scalar_one())
@@ -162,7 +160,9 @@ def monthly(ledger: Ledger, *, year: int, month: int, as_of: date) -> dict[str, 
         category_rows = conn.execute(categories).all()
         department_rows = _added_up(
             conn.execute(departments_received).mappings().all(),
-            conn.execute(departments_in_hand.where(received_on < window.start)).mappings().all(),
+            conn.execute(departments_in_hand.where(maybe_open, received_on < window.start))
+            .mappings()
+            .all(),
         )
         this_month, last_month = mention_counts(conn, terms, (in_month, in_prev))
         flagged_rows = conn.execute(flagged).mappings().all()

@@ -28,6 +28,7 @@ from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
 
 from . import deadlines
+from .aggregates import open_at, open_is_narrower
 from .audit import AuditLog
 from .errors import InputError
 from .labels import (
@@ -292,13 +293,13 @@ def open_on(session: Session, as_of: date) -> list[OpenCase]:
     whatever happened to them since: the steps dated after `as_of` have not happened yet there.
     Only a look back needs this; from today on the status columns already say it (open_near_due).
     """
+    conn = session.connection()
     query = sa_select(*_OPEN_CASE_COLUMNS).where(
-        col(Case.received_on) <= as_of,
+        open_at(as_of, few_open=open_is_narrower(conn, as_of)),
         col(Case.status) != "voided",
-        or_(col(Case.closed_on).is_(None), col(Case.closed_on) > as_of),
         or_(col(Case.rejected_on).is_(None), col(Case.rejected_on) > as_of),
     )
-    return [OpenCase(**row._mapping) for row in session.connection().execute(query)]
+    return [OpenCase(**row._mapping) for row in conn.execute(query)]
 
 
 def pending_reviews(

@@ -168,7 +168,8 @@ class AsOf:
             CASE.status != "voided",
             or_(
                 and_(CASE.rating.is_(None), CASE.closed_on <= cutoff),
-                and_(CASE.rated_on > self.on, CASE.closed_on <= cutoff),
+                # (rated_on's upper bound, always met, keeps SQLite on its index: `open_at`)
+                and_(CASE.rated_on > self.on, CASE.rated_on <= date.max, CASE.closed_on <= cutoff),
             ),
         )
 
