@@ -13,7 +13,6 @@ from __future__ import annotations
 import contextlib
 import os
 import signal
-import traceback
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
@@ -596,11 +595,11 @@ def _prepare_rest(
     try:
         for batch in batches:
             outbox.send(("rows", writer.prepare(batch)))
-    except XinfangError as exc:
-        outbox.send(("error", exc))
-        return
-    except Exception:
-        outbox.send(("error", XinfangError("导入时出现内部错误：\n" + traceback.format_exc())))
+    except Exception as exc:  # raised again in the parent, as in one process (`guard` words it)
+        try:
+            outbox.send(("error", exc))
+        except Exception:  # an exception that cannot be pickled: its type and text
+            outbox.send(("error", RuntimeError(f"{type(exc).__name__}: {exc}")))
         return
     checker = checking.checker
     outbox.send(

@@ -114,21 +114,18 @@ def monthly(ledger: Ledger, *, year: int, month: int, as_of: date) -> dict[str, 
     )
     # by department: the month's accepted cases (the received_on index), and the cases still in
     # hand at the month's end received before it (the closed_on index), added up per department
-    department_counts = (
-        at.lead.label("lead_dept"),
-        count_if(at.accepted).label("received"),
+    lead = at.lead.label("lead_dept")
+    in_hand = (
         count_if(at.handling).label("open"),
         count_if(and_(at.handling, at.overdue)).label("overdue"),
     )
     departments_received = (
-        select(*department_counts)
+        select(lead, count_if(at.accepted).label("received"), *in_hand)
         .where(C.lead_dept.is_not(None), in_month, at.accepted)
         .group_by(at.lead)
     )
     departments_in_hand = (
-        select(*department_counts[:1], *department_counts[2:])
-        .where(C.lead_dept.is_not(None), LIVE, at.handling)
-        .group_by(at.lead)
+        select(lead, *in_hand).where(C.lead_dept.is_not(None), LIVE, at.handling).group_by(at.lead)
     )
     terms = list(dict.fromkeys(tax.topic_words))
     sensitive = or_(*[mentions(w) for w in tax.sensitive_words]) if tax.sensitive_words else false()
