@@ -150,6 +150,28 @@ def cases(xf, db: Path | None = None) -> list[dict]:  # type: ignore[no-untyped-
     return json.loads(r.stdout)
 
 
+def test_a_number_kept_in_lower_case_is_found_however_it_is_typed(xf, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """An old sheet's numbers are kept as written; `show` finds them in any case (through the
+    number index when typed as stored or in upper case, by reading the cases otherwise)."""
+    header = ["number", "received_on", "channel", "summary"]
+    rows = [
+        ["jx2023-17", "2023-05-06", "来信", "宿舍漏水"],
+        ["XF2023-0018", "2023-05-07", "来信", "食堂涨价"],
+    ]
+    assert xf("import", str(write_csv(tmp_path / "old.csv", header, rows))).exit_code == 0
+    for typed, stored in (
+        ("jx2023-17", "jx2023-17"),
+        ("JX2023-17", "jx2023-17"),
+        ("Jx2023-17", "jx2023-17"),
+        (" xf2023-0018 ", "XF2023-0018"),
+    ):
+        r = xf("show", typed, "--json")
+        assert r.exit_code == 0, r.stderr
+        assert json.loads(r.stdout)["number"] == stored
+    r = xf("show", "JX2023-18")
+    assert r.exit_code != 0 and "没有编号为 JX2023-18 的案件" in r.stderr
+
+
 @pytest.mark.parametrize("encoding", ["utf-8", "utf-8-sig", "gb18030"])
 def test_import_detects_the_encoding(xf, tmp_path: Path, encoding: str) -> None:  # type: ignore[no-untyped-def]
     file = write_csv(tmp_path / "台账.csv", HEADER, ROWS, encoding)
