@@ -92,8 +92,6 @@ def monthly(ledger: Ledger, *, year: int, month: int, as_of: date) -> dict[str, 
         count_if(and_(figure["received"], at.accepted)).label("accepted"),
     ).where(or_(in_month, in_prev, in_last_year))
     closed = select(func.count()).where(figure["closed"])
-    # 回访: closed cases still unrated `followup_days` after closing, at the month's end
-    followup = select(func.count()).where(at.awaiting_followup(tax.followup_days))
     backlog_counts = select(
         count_if(figure["open_at_end"]).label("open_at_end"),
         count_if(figure["overdue"]).label("overdue"),
@@ -152,7 +150,8 @@ def monthly(ledger: Ledger, *, year: int, month: int, as_of: date) -> dict[str, 
         deadline_rows = deadline_columns.where(maybe_open, *deadline_where)
         r = {k: int(v) for k, v in conn.execute(received).mappings().one().items()}
         closed_count = int(conn.execute(closed).scalar_one())
-        awaiting_followup = int(conn.execute(followup).scalar_one())
+        # 回访: closed cases still unrated `followup_days` after closing, at the month's end
+        awaiting_followup = at.count_awaiting_followup(conn, tax.followup_days)
         back = {k: int(v) for k, v in conn.execute(backlog).mappings().one().items()}
         category_rows = conn.execute(categories).all()
         department_rows = _added_up(
@@ -161,7 +160,9 @@ def monthly(ledger: Ledger, *, year: int, month: int, as_of: date) -> dict[str, 
             .mappings()
             .all(),
         )
-        this_month, last_month = mention_counts(conn, terms, (in_month, in_prev))
+        this_month, last_month = mention_counts(
+            conn, terms, ((window.start, end), (prev_start, prev_end))
+        )
         flagged_rows = conn.execute(flagged).mappings().all()
         deadline_list = conn.execute(deadline_rows).mappings().all()
         petitioner_groups = _frequent_petitioners(conn, tax, window)
