@@ -310,10 +310,11 @@ def test_topic_words_are_counted_as_like_counts_them(xf: Xf, tmp_path: Path) -> 
     """The reports count topic words in Python (one read of the period's cases); the count must
     be the SQL rule's (`mentions`, LIKE): in the summary or the content, ASCII letters in either
     case, never across the end of the summary and the start of the content."""
-    from sqlalchemy import func, select
+    from sqlalchemy import func, select, update
+    from sqlmodel import col
 
-    from xinfang_cli.aggregates import C, count_if
-    from xinfang_cli.figure_keys import mention_counts, mentions
+    from xinfang_cli.aggregates import count_if, received_between
+    from xinfang_cli.figure_keys import _tally, mention_counts, mentions
 
     db = tmp_path / "ledger.db"
     for received, summary, content in (
@@ -321,29 +322,58 @@ def test_topic_words_are_counted_as_like_counts_them(xf: Xf, tmp_path: Path) -> 
         ("2025-03-05", "校园网收费", "晚上wifi经常断线"),
         ("2025-03-09", "食堂价格偏高", "希望降价"),
         ("2025-03-12", "反映宿舍", "维修不及时"),  # 宿舍 + 维修 only across the boundary
+        ("2025-03-15", "宿舍楼宿舍楼", "宿"),  # 宿舍 twice: one case
+        ("2025-03-16", "舍管问题", None),  # 宿 + 舍 only across two cases
         ("2025-02-20", "上月的WIFI", "宿舍维修"),
         ("2025-01-20", "更早的宿舍维修", None),
     ):
         args = ["add", "--received", received, "--channel", "来信", "--summary", summary]
         ok(xf(*args, *(["--content", content] if content else []), db=db))
     terms = ["wifi", "WiFi", "宿舍维修", "宿舍", "食堂价格", "校园网", "停车"]
-    march = (C.received_on >= date(2025, 3, 1)) & (C.received_on <= date(2025, 3, 31))
-    february = (C.received_on >= date(2025, 2, 1)) & (C.received_on <= date(2025, 2, 28))
+    # a month, a month, and a quarter (read a month at a time)
+    periods = [
+        (date(2025, 3, 1), date(2025, 3, 31)),
+        (date(2025, 2, 1), date(2025, 2, 28)),
+        (date(2025, 1, 1), date(2025, 3, 31)),
+    ]
     ledger = open_ledger(str(db), actor="测试员", create=False)
     try:
         with ledger.engine.connect() as conn:
-            counted = mention_counts(conn, terms, (march, february))
+            counted = mention_counts(conn, terms, periods)
             by_sql = [
                 list(
                     conn.execute(
-                        select(*[count_if(period & mentions(t)) for t in terms]).select_from(Case)
+                        select(*[count_if(mentions(t)) for t in terms]).where(
+                            received_between(*period)
+                        )
                     ).one()
                 )
-                for period in (march, february)
+                for period in periods
             ]
-            assert conn.execute(select(func.count()).select_from(Case)).scalar_one() == 6
+            assert conn.execute(select(func.count()).select_from(Case)).scalar_one() == 8
+        # a text holding the separator the search joins cases with (no checked field holds
+        # it): still counted case by case, never across cases
+        with ledger.engine.begin() as conn:
+            conn.execute(
+                update(Case).where(col(Case.summary) == "校园网收费").values(content="晚\x1ewifi")
+            )
+        with ledger.engine.connect() as conn:
+            odd = mention_counts(conn, terms, periods[:1])
+            odd_sql = list(
+                conn.execute(
+                    select(*[count_if(mentions(t)) for t in terms]).where(
+                        received_between(*periods[0])
+                    )
+                ).one()
+            )
     finally:
         ledger.engine.dispose()
     assert counted == by_sql
-    assert counted[0] == [2, 2, 0, 2, 1, 1, 0]
+    assert counted[0] == [2, 2, 0, 3, 1, 1, 0]
     assert counted[1] == [1, 1, 1, 1, 0, 0, 0]
+    assert counted[2] == [3, 3, 2, 5, 1, 1, 0]
+    assert odd == [odd_sql] and odd_sql == [2, 2, 0, 3, 1, 1, 0]
+    # a word no taxonomy has: empty, or holding the separator — case by case
+    tally = [0, 0, 0]
+    _tally("a\x1eb", ["a", "", "a\x1eb"], tally)
+    assert tally == [1, 2, 0]

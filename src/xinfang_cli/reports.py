@@ -31,7 +31,7 @@ from .aggregates import (
     rank,
     sort_items,
 )
-from .figure_keys import annual_cohort, annual_conditions, by_month, hot_topics
+from .figure_keys import annual_cohort, annual_conditions, by_month, hot_topics, two_cohorts
 from .figures import change_pct, pct, round1, yuan
 from .labels import PENDING_GROUP
 from .ledger import Ledger
@@ -112,7 +112,7 @@ def annual(ledger: Ledger, *, year: int, as_of: date) -> dict[str, Any]:
             count_if(cohort).label("n"),
             count_if(previous).label("previous"),
         )
-        .where(or_(cohort, previous))
+        .where(two_cohorts(year, as_of))
         .group_by(C.category)
     )
     identities = select(C.identity, func.count().label("n")).where(cohort).group_by(C.identity)
