@@ -258,7 +258,7 @@ class BulkWriter:
                 ) from exc
             if values["provisional"]:
                 self.provisional.append(provisional_years(SimpleNamespace(**values)))
-            row = [values.get(name) for name in self.case_columns]
+            row = list(map(values.get, self.case_columns))
             if iso:
                 for i in dates:
                     value = row[i]
@@ -285,23 +285,29 @@ class BulkWriter:
             co_rows.extend([self.case_id, dept] for dept in co)
             stored, sealed_text, salt = self.changes(row, co)
             events.append(self.event(row, stored, sealed_text, salt, reason, now))
-        self._insert(Case, cases)
+        # `prepare` wrote the case's dates as SQLite stores them; the event's day is one of them
+        self._insert(Case, cases, dates_done=True)
         if co_rows:
             self._insert(CoDepartment, co_rows)
-        self._insert(Event, events)
+        self._insert(Event, events, dates_done=True)
         self.written += len(prepared)
 
-    def _insert(self, model: Any, rows: list[list[Any]]) -> None:
+    def _insert(self, model: Any, rows: list[list[Any]], *, dates_done: bool = False) -> None:
         """Rows as lists in the table's column order. SQLite: the driver's own executemany
-        (dates as the ISO text SQLAlchemy stores), a fraction of Core's per-row parameter
-        processing; other databases: Core's executemany."""
+        (dates as the ISO text SQLAlchemy stores, unless `dates_done` says they are already),
+        a fraction of Core's per-row parameter processing; other databases: Core's
+        executemany."""
         table = model.__table__
         names = [c.name for c in table.columns]
         if self.conn.dialect.name != "sqlite":
             self.conn.execute(insert(model), [dict(zip(names, row, strict=True)) for row in rows])
             return
-        dates = [i for i, c in enumerate(table.columns) if isinstance(c.type, Date)]
-        for row in rows:
+        dates = (
+            []
+            if dates_done
+            else [i for i, c in enumerate(table.columns) if isinstance(c.type, Date)]
+        )
+        for row in rows if dates else ():
             for i in dates:
                 value = row[i]
                 if type(value) is date:
