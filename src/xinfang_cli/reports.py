@@ -104,7 +104,12 @@ def annual(ledger: Ledger, *, year: int, as_of: date) -> dict[str, Any]:
     ).where(cohort)
     # last year's cohort: its totals, and the counts behind its row of the trend
     before = select(count_if(repeat).label("repeat"), *_rate_columns(figure)).where(previous)
-    groups = select(C.group_key, func.count().label("n")).where(cohort).group_by(C.group_key)
+    # the year by group, channel and identity at once: one read of its cases, summed below
+    mix = (
+        select(C.group_key, C.channel, C.identity, func.count())
+        .where(cohort)
+        .group_by(C.group_key, C.channel, C.identity)
+    )
     categories = (
         select(
             C.category,
@@ -115,14 +120,12 @@ def annual(ledger: Ledger, *, year: int, as_of: date) -> dict[str, Any]:
         .where(two_cohorts(year, as_of))
         .group_by(C.category)
     )
-    identities = select(C.identity, func.count().label("n")).where(cohort).group_by(C.identity)
     aid_query = (
         select(C.number, C.category, C.name, C.confidential, C.purged_on, C.aid_fen)
         .where(cohort, at.closed, C.aid_fen > 0)
         .order_by(C.aid_fen.desc(), C.number)
         .limit(LARGEST_AID)
     )
-    channels = select(C.channel, func.count().label("n")).where(cohort).group_by(C.channel)
     outcomes = (
         select(
             C.outcome,
@@ -148,15 +151,13 @@ def annual(ledger: Ledger, *, year: int, as_of: date) -> dict[str, Any]:
     with connect(ledger) as conn:
         h = conn.execute(headline).mappings().one()
         b = conn.execute(before).mappings().one()
-        group_rows = conn.execute(groups).all()
+        mix_rows = conn.execute(mix).all()
         category_rows = [row for row in conn.execute(categories).all() if row.n]
-        identity_rows = conn.execute(identities).all()
         aid_rows = conn.execute(aid_query).mappings().all()
         this_year = {key: int(h[key]) for key in RATE_KEYS}
         this_year["good"] = int(h["satisfied"]) + int(h["basically_satisfied"])
         known = {year: this_year, year - 1: {key: int(b[key]) for key in ("good", *RATE_KEYS)}}
         trend = _trend(conn, year=year, as_of=as_of, known=known)
-        channel_rows = conn.execute(channels).all()
         outcome_rows = conn.execute(outcomes).all()
         department_rows = conn.execute(departments).mappings().all()
         activities = year_totals(conn, ledger, year=year, as_of=as_of)
@@ -167,7 +168,13 @@ def annual(ledger: Ledger, *, year: int, as_of: date) -> dict[str, Any]:
     closed = int(h["closed"])
     counts = {key: int(value) for key, value in h.items()}
 
-    group_count: dict[str | None, int] = {key: int(n) for key, n in group_rows}
+    group_count: dict[str | None, int] = {}
+    channel_count: dict[str, int] = {}
+    identity_count: dict[str | None, int] = {}
+    for group_key, channel, identity, n in mix_rows:
+        group_count[group_key] = group_count.get(group_key, 0) + int(n)
+        channel_count[channel] = channel_count.get(channel, 0) + int(n)
+        identity_count[identity] = identity_count.get(identity, 0) + int(n)
     by_group = []
     # Every group of the taxonomy is listed, zero or not: it is how the office sorts its work.
     for key in [*tax.groups, *(k for k in group_count if k not in tax.groups)]:
@@ -195,10 +202,10 @@ def annual(ledger: Ledger, *, year: int, as_of: date) -> dict[str, Any]:
         {
             "_key": key,
             "name": tax.label("channels", key),
-            "count": int(n),
-            "pct": pct(int(n), total),
+            "count": n,
+            "pct": pct(n, total),
         }
-        for key, n in channel_rows
+        for key, n in channel_count.items()
     ]
     sort_items(by_channel, rank(list(tax.enums["channels"])), "count")
 
@@ -274,7 +281,6 @@ def annual(ledger: Ledger, *, year: int, as_of: date) -> dict[str, Any]:
             }
         )
 
-    identity_count: dict[str | None, int] = {key: int(n) for key, n in identity_rows}
     identity_keys = list(tax.enums.get("identities", {}))
     by_identity = [
         {

@@ -16,6 +16,7 @@ from .common import (
     open_ledger,
     out,
     parse_day,
+    stderr_is_terminal,
     today,
     warn_provisional,
 )
@@ -307,12 +308,22 @@ def _confirm(ledger: "Ledger", data: "CaseInput") -> bool:
 
 
 def _warn_earlier(ledger: "Ledger", earlier: "list[Case]") -> None:
+    """The petitioner's earlier cases (the last ten): a table on a terminal; elsewhere (a log,
+    a script) one plain line each, like every other message (`done`)."""
+    from ..labels import STATUS_LABELS
+
+    title = f"注意：该信访人此前已有 {len(earlier)} 件信访"
+    if not stderr_is_terminal():
+        done(title + "：")
+        for case in earlier[-10:]:
+            done(f"{case.number}  {case.received_on}  {case.summary}  {STATUS_LABELS[case.status]}")
+        done("如果是同一事项的重复信访，请用 --repeat-of 原件编号 登记。")
+        return
     from rich.table import Table
 
-    from ..labels import STATUS_LABELS
     from .wrap import Wrap
 
-    table = Table(title=f"注意：该信访人此前已有 {len(earlier)} 件信访", title_justify="left")
+    table = Table(title=title, title_justify="left")
     table.add_column("编号", no_wrap=True)
     table.add_column("信访日期", no_wrap=True)
     table.add_column("反映问题")

@@ -304,7 +304,7 @@ def done(message: str) -> None:
     """A message for the clerk (a confirmation, a warning, an error): stderr, so stdout stays
     clean for scripts. On a terminal it wraps between words and characters, never inside a
     number or a date; elsewhere it is one line, as written."""
-    if _stderr_is_terminal():
+    if stderr_is_terminal():
         from .wrap import Wrap
 
         err.print(Wrap(message))
@@ -339,11 +339,11 @@ def read_text(path: Path) -> str:
 def done_quietly(message: str, *, verbose: bool) -> None:
     """A success line only a person at a terminal reads (or -v asks for): commands cron runs
     (backup, verify) stay silent when all is well, so cron mails only when something is wrong."""
-    if verbose or _stderr_is_terminal():
+    if verbose or stderr_is_terminal():
         done(message)
 
 
-def _stderr_is_terminal() -> bool:
+def stderr_is_terminal() -> bool:
     try:
         return sys.stderr.isatty()
     except (AttributeError, ValueError):
