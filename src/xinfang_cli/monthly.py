@@ -13,7 +13,18 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
-from sqlalchemy import ColumnElement, Connection, and_, false, func, or_, select, true, tuple_
+from sqlalchemy import (
+    ColumnElement,
+    Connection,
+    Select,
+    and_,
+    false,
+    func,
+    or_,
+    select,
+    true,
+    tuple_,
+)
 
 from . import deadlines, risk
 from .aggregates import (
@@ -107,24 +118,31 @@ def monthly(ledger: Ledger, *, year: int, month: int, as_of: date) -> dict[str, 
             count_if(in_month).label("n"),
             count_if(in_prev).label("previous"),
         )
-        .where(or_(in_month, in_prev))
+        # (the month and the one before are adjacent: one range of the received_on index)
+        .where(received_between(prev_start, end))
         .group_by(C.category)
     )
     # by department: the month's accepted cases (the received_on index), and the cases still in
     # hand at the month's end received before it (the closed_on index), added up per department
-    lead = at.lead.label("lead_dept")
     in_hand = (
         count_if(at.handling).label("open"),
         count_if(and_(at.handling, at.overdue)).label("overdue"),
     )
-    departments_received = (
-        select(lead, count_if(at.accepted).label("received"), *in_hand)
-        .where(C.lead_dept.is_not(None), in_month, at.accepted)
-        .group_by(at.lead)
-    )
-    departments_in_hand = (
-        select(lead, *in_hand).where(C.lead_dept.is_not(None), LIVE, at.handling).group_by(at.lead)
-    )
+
+    def departments_received(lead: ColumnElement[Any]) -> Select[Any]:
+        return (
+            select(lead.label("lead_dept"), count_if(at.accepted).label("received"), *in_hand)
+            .where(C.lead_dept.is_not(None), in_month, at.accepted)
+            .group_by(lead)
+        )
+
+    def departments_in_hand(lead: ColumnElement[Any]) -> Select[Any]:
+        return (
+            select(lead.label("lead_dept"), *in_hand)
+            .where(C.lead_dept.is_not(None), LIVE, at.handling)
+            .group_by(lead)
+        )
+
     terms = list(dict.fromkeys(tax.topic_words))
     sensitive = or_(*[mentions(w) for w in tax.sensitive_words]) if tax.sensitive_words else false()
     flagged = select(
@@ -154,9 +172,10 @@ def monthly(ledger: Ledger, *, year: int, month: int, as_of: date) -> dict[str, 
         awaiting_followup = at.count_awaiting_followup(conn, tax.followup_days)
         back = {k: int(v) for k, v in conn.execute(backlog).mappings().one().items()}
         category_rows = conn.execute(categories).all()
+        lead = at.lead_in(conn)
         department_rows = _added_up(
-            conn.execute(departments_received).mappings().all(),
-            conn.execute(departments_in_hand.where(maybe_open, received_on < window.start))
+            conn.execute(departments_received(lead)).mappings().all(),
+            conn.execute(departments_in_hand(lead).where(maybe_open, received_on < window.start))
             .mappings()
             .all(),
         )

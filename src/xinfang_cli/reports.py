@@ -19,7 +19,7 @@ from datetime import date
 from fractions import Fraction
 from typing import Any
 
-from sqlalchemy import ColumnElement, Connection, and_, case, func, or_, select
+from sqlalchemy import ColumnElement, Connection, Select, and_, case, func, or_, select
 
 from .activities import year_totals
 from .aggregates import (
@@ -135,19 +135,22 @@ def annual(ledger: Ledger, *, year: int, as_of: date) -> dict[str, Any]:
         .where(cohort, at.closed)
         .group_by(C.outcome)
     )
-    departments = (
-        select(
-            at.lead.label("lead_dept"),
-            func.count().label("assigned"),
-            count_if(at.closed).label("closed"),
-            count_if(at.closed_on_time).label("closed_on_time"),
-            count_if(and_(at.handling, at.overdue)).label("overdue_open"),
-            count_if(at.rated).label("rated"),
-            count_if(and_(at.rated, satisfied_or_basic)).label("good"),
+
+    def departments(lead: ColumnElement[Any]) -> Select[Any]:
+        return (
+            select(
+                lead.label("lead_dept"),
+                func.count().label("assigned"),
+                count_if(at.closed).label("closed"),
+                count_if(at.closed_on_time).label("closed_on_time"),
+                count_if(and_(at.handling, at.overdue)).label("overdue_open"),
+                count_if(at.rated).label("rated"),
+                count_if(and_(at.rated, satisfied_or_basic)).label("good"),
+            )
+            .where(cohort, at.accepted, C.lead_dept.is_not(None))
+            .group_by(lead)
         )
-        .where(cohort, at.accepted, C.lead_dept.is_not(None))
-        .group_by(at.lead)
-    )
+
     with connect(ledger) as conn:
         h = conn.execute(headline).mappings().one()
         b = conn.execute(before).mappings().one()
@@ -159,7 +162,7 @@ def annual(ledger: Ledger, *, year: int, as_of: date) -> dict[str, Any]:
         known = {year: this_year, year - 1: {key: int(b[key]) for key in ("good", *RATE_KEYS)}}
         trend = _trend(conn, year=year, as_of=as_of, known=known)
         outcome_rows = conn.execute(outcomes).all()
-        department_rows = conn.execute(departments).mappings().all()
+        department_rows = conn.execute(departments(at.lead_in(conn))).mappings().all()
         activities = year_totals(conn, ledger, year=year, as_of=as_of)
         months = by_month(conn, year=year, as_of=as_of)
         topics = hot_topics(conn, tax, year=year, as_of=as_of)

@@ -157,6 +157,12 @@ class AsOf:
             func.coalesce(CASE.rated_on, CASE.closed_on) <= on,
         )
 
+    def lead_in(self, conn: Any) -> ColumnElement[Any]:
+        """`lead` for a query on `conn`: the lead column itself when the ledger holds no handover
+        dated after `on` (a report as of today), sparing a subquery per case."""
+        later = conn.execute(select(LEAD.id).where(LEAD.on_date > self.on).limit(1)).first()
+        return self.lead if later is not None else CASE.lead_dept
+
     def awaiting_followup(self, after_days: int) -> ColumnElement[bool]:
         """回访: closed at least `after_days` days before `on` and not rated by then — the one
         definition behind `followup` and `report monthly`'s `awaiting_followup`."""
