@@ -302,16 +302,13 @@ class BulkWriter:
         if self.conn.dialect.name != "sqlite":
             self.conn.execute(insert(model), [dict(zip(names, row, strict=True)) for row in rows])
             return
-        dates = (
-            []
-            if dates_done
-            else [i for i, c in enumerate(table.columns) if isinstance(c.type, Date)]
-        )
-        for row in rows if dates else ():
-            for i in dates:
-                value = row[i]
-                if type(value) is date:
-                    row[i] = value.isoformat()
+        if not dates_done:
+            dates = [i for i, c in enumerate(table.columns) if isinstance(c.type, Date)]
+            for row in rows:
+                for i in dates:
+                    value = row[i]
+                    if type(value) is date:
+                        row[i] = value.isoformat()
         sql = (
             f"INSERT INTO {table.name} ({', '.join(names)}) "
             f"VALUES ({', '.join('?' for _ in names)})"

@@ -32,7 +32,6 @@ def find_case(session: Session, number: str) -> Case:
         raise InputError("请给出案件编号，如 XF2025-0001。")
     # Numbers are matched in any case. Through the unique index first, as the ledger writes
     # them (upper case) and as typed; only a number stored otherwise needs reading every case.
-    case = None
     for candidate in dict.fromkeys((wanted, number.strip())):
         case = session.exec(select(Case).where(col(Case.number) == candidate)).first()
         if case is not None:
