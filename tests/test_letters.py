@@ -332,6 +332,10 @@ def test_followup_queue_and_rating_participation(xf: Xf) -> None:
     accept(xf, d, dept="后勤处", on="2025-03-04")
     close_case(xf, d, on="2025-03-14")  # only 3 days before the as-of date
     add_case(xf, "--name", "钱七", received="2025-03-05")
+    e = add_case(xf, "--name", "孙八", received="2025-03-02")
+    accept(xf, e, dept="后勤处", on="2025-03-02")
+    close_case(xf, e, on="2025-03-04")
+    ok(xf("void", e, "--reason", "重复登记"))  # closed, never rated, then voided: no follow-up
     rows = json.loads(ok(xf("followup", "--as-of", "2025-03-17", "--json")).stdout)
     assert [r["number"] for r in rows] == [b, a]
     assert rows[0]["phone"] == "139****1111" and rows[0]["status"] == "closed"

@@ -148,7 +148,7 @@ def mention_counts(
             if fold:
                 texts = [t.translate(_ASCII_LOWER) for t in texts]
             for index, word in enumerate(words):
-                tally[index] += sum(1 for t in texts if word in t)
+                tally[index] += _holding(texts, word)
     return counts
 
 
@@ -163,6 +163,11 @@ def _months(start: date, end: date) -> Iterator[tuple[date, date]]:
         start = last + timedelta(days=1)
 
 
+def _holding(texts: Sequence[str], word: str) -> int:
+    """How many of the texts hold the word, one text at a time."""
+    return sum(1 for t in texts if word in t)
+
+
 def _tally(joined: str, words: Sequence[str], tally: list[int]) -> None:
     """Add to each word's tally the cases that hold it, in `joined`: their texts with _CASE_END
     between them. Each word is found with `str.find`, skipping to the end of a case at each hit:
@@ -170,7 +175,7 @@ def _tally(joined: str, words: Sequence[str], tally: list[int]) -> None:
     find = joined.find
     for index, word in enumerate(words):
         if not word or _CASE_END in word:  # (no taxonomy has such a word): case by case
-            tally[index] += sum(1 for t in joined.split(_CASE_END) if word in t)
+            tally[index] += _holding(joined.split(_CASE_END), word)
             continue
         found = 0
         at = find(word)

@@ -313,26 +313,26 @@ def _warn_earlier(ledger: "Ledger", earlier: "list[Case]") -> None:
     from ..labels import STATUS_LABELS
 
     title = f"注意：该信访人此前已有 {len(earlier)} 件信访"
-    if not stderr_is_terminal():
+    shown = earlier[-10:]
+    if stderr_is_terminal():
+        from rich.table import Table
+
+        from .wrap import Wrap
+
+        table = Table(title=title, title_justify="left")
+        table.add_column("编号", no_wrap=True)
+        table.add_column("信访日期", no_wrap=True)
+        table.add_column("反映问题")
+        table.add_column("状态", no_wrap=True)
+        for case in shown:
+            table.add_row(
+                case.number, str(case.received_on), Wrap(case.summary), STATUS_LABELS[case.status]
+            )
+        err.print(table)
+    else:
         done(title + "：")
-        for case in earlier[-10:]:
+        for case in shown:
             done(f"{case.number}  {case.received_on}  {case.summary}  {STATUS_LABELS[case.status]}")
-        done("如果是同一事项的重复信访，请用 --repeat-of 原件编号 登记。")
-        return
-    from rich.table import Table
-
-    from .wrap import Wrap
-
-    table = Table(title=title, title_justify="left")
-    table.add_column("编号", no_wrap=True)
-    table.add_column("信访日期", no_wrap=True)
-    table.add_column("反映问题")
-    table.add_column("状态", no_wrap=True)
-    for case in earlier[-10:]:
-        table.add_row(
-            case.number, str(case.received_on), Wrap(case.summary), STATUS_LABELS[case.status]
-        )
-    err.print(table)
     done("如果是同一事项的重复信访，请用 --repeat-of 原件编号 登记。")
 
 
