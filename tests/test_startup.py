@@ -11,10 +11,11 @@ import sys
 from pathlib import Path
 
 import pytest
+import typer
 from typer.testing import CliRunner
 
 from xinfang_cli import __version__
-from xinfang_cli.cli.main import app
+from xinfang_cli.cli.main import app, command_named, narrow
 
 HEAVY = ("sqlalchemy", "sqlmodel", "alembic")
 
@@ -89,6 +90,87 @@ def test_python_dash_m_runs_the_cli(tmp_path: Path) -> None:
     )
     assert proc.returncode == 0
     assert proc.stdout.strip() == f"xinfang {__version__}"
+
+
+@pytest.mark.parametrize(
+    ("args", "name"),
+    [
+        (["show", "XF2025-0001"], "show"),
+        (["--db", "x.db", "--by", "张三", "report", "annual"], "report"),
+        (["--db=x.db", "add", "--help"], "add"),
+        (["--version"], ""),
+        (["--db", "x.db", "--version", "list"], ""),
+        (["--help"], None),
+        (["-h", "add"], None),
+        ([], None),
+        (["--db", "x.db"], None),
+        (["--install-completion"], None),
+    ],
+)
+def test_the_command_a_line_runs_is_read_past_the_global_options(
+    args: list[str], name: str | None
+) -> None:
+    assert command_named(args) == name
+
+
+def _small_app() -> typer.Typer:
+    small = typer.Typer()
+    small.callback()(lambda: None)
+    for name in ("add", "show", "list"):
+        small.command(name)(lambda: None)
+    small.add_typer(typer.Typer(), name="report")
+    return small
+
+
+@pytest.mark.parametrize(
+    ("args", "commands", "groups"),
+    [
+        (["--db", "x.db", "show", "XF2025-0001"], ["show"], []),
+        (["report", "annual"], [], ["report"]),
+        (["--version"], [], []),
+        (["--help"], ["add", "show", "list"], ["report"]),
+        (["shwo"], ["add", "show", "list"], ["report"]),  # a typo: Click suggests from them all
+    ],
+)
+def test_only_the_command_run_is_built(
+    args: list[str], commands: list[str], groups: list[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("_XINFANG_COMPLETE", raising=False)
+    small = _small_app()
+    narrow(small, args)
+    assert [c.name for c in small.registered_commands] == commands
+    assert [g.name for g in small.registered_groups] == groups
+
+
+def test_shell_completion_sees_every_command(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("_XINFANG_COMPLETE", "complete_bash")
+    small = _small_app()
+    narrow(small, ["show"])
+    assert len(small.registered_commands) == 3
+
+
+def test_the_entry_point_runs_a_command_after_global_options_and_still_suggests(
+    tmp_path: Path,
+) -> None:
+    env = {**os.environ, "XINFANG_TODAY": "2025-12-31", "NO_COLOR": "1"}
+    env.pop("XINFANG_DB", None)
+    db = str(tmp_path / "l.db")
+
+    def xinfang(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [sys.executable, "-m", "xinfang_cli", *args], env=env, capture_output=True,
+            text=True, encoding="utf-8", timeout=120, stdin=subprocess.DEVNULL,
+        )  # fmt: skip
+
+    added = xinfang(f"--db={db}", "--by", "张三", "add", "--received", "2025-03-01",
+                    "--channel", "来信", "--summary", "宿舍漏水")  # fmt: skip
+    assert added.returncode == 0, added.stderr
+    shown = xinfang("--db", db, "show", "XF2025-0001", "--json")
+    assert shown.returncode == 0, shown.stderr
+    assert json.loads(shown.stdout)["summary"] == "宿舍漏水"
+    typo = xinfang("--db", db, "shwo", "XF2025-0001")
+    assert typo.returncode == 2
+    assert "show" in typo.stderr and "Traceback" not in typo.stderr
 
 
 COMMANDS = ["add", "classify", "assign", "reject", "extend", "close", "rate"]

@@ -1,5 +1,6 @@
 """The `xinfang` application: global options, the command list, and the process entry point."""
 
+import os
 import sys
 from typing import Annotated, Optional
 
@@ -90,6 +91,48 @@ letters.register(app)
 transfer.register(app)
 
 
+# Global options that take a value (the word after them is not the command's name).
+_VALUED = ("--db", "--by")
+
+
+def command_named(args: list[str]) -> str | None:
+    """The command (or command group) a command line runs, read past the global options; "" for
+    `--version`, which runs none; None when the line asks for the whole application (`--help`,
+    no command, completion options)."""
+    at = 0
+    while at < len(args):
+        word = args[at]
+        if word in _VALUED:
+            at += 2
+        elif word.startswith(tuple(f"{name}=" for name in _VALUED)):
+            at += 1
+        elif word == "--version":
+            return ""
+        elif word.startswith("-"):
+            return None
+        else:
+            return word
+    return None
+
+
+def narrow(application: typer.Typer, args: list[str]) -> None:
+    """Keep only the command the line runs, so Typer builds one command's options, not all
+    forty: a command pays for itself, not for every other one (`--help` and shell completion
+    still see them all). A name that is no command leaves the list whole, so Click's message
+    about it is unchanged."""
+    if any(key.startswith("_") and key.endswith("_COMPLETE") for key in os.environ):
+        return
+    name = command_named(args)
+    if name is None:
+        return
+    commands = [c for c in application.registered_commands if c.name == name]
+    groups = [g for g in application.registered_groups if g.name == name]
+    if name and not commands and not groups:
+        return
+    application.registered_commands[:] = commands
+    application.registered_groups[:] = groups
+
+
 def run() -> None:
     # cron runs us with LANG unset: Chinese must still come out as UTF-8, never as an encode error.
     for stream in (sys.stdout, sys.stderr):
@@ -97,4 +140,5 @@ def run() -> None:
             reconfigure = getattr(stream, "reconfigure", None)
             if reconfigure is not None:
                 reconfigure(encoding="utf-8")
+    narrow(app, sys.argv[1:])
     app()
