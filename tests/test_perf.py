@@ -109,7 +109,9 @@ def by_services(ledger: Ledger, csv_file: Path) -> None:
 @pytest.fixture(params=["one process", "two processes"])
 def processes(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
     """The import in one process, or checked and prepared in a forked child while this process
-    writes (what a file of 20,000 rows or more gets), a few hundred rows to a chunk."""
+    writes (what a file of 5,000 rows or more gets), a few hundred rows to a chunk."""
+    if request.param == "one process":
+        monkeypatch.setattr(importer, "PARALLEL_FROM", 10**9)
     if request.param == "two processes":
         if not hasattr(os, "fork"):
             pytest.skip("no fork on this system: every import runs in one process")
