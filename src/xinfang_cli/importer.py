@@ -535,9 +535,9 @@ def _write_in_two(
     """The rows checked and prepared (`BulkWriter.prepare`) in a forked child, which carries on
     the very same pass over the file, while this process seals and writes what it sends over a
     pipe: the same work in the same order, on two cores. The first (small) chunk is done here,
-    before the fork, so that every module the work needs is already imported. The pipe holds about one
-    chunk, so neither process runs far ahead; an error in the child comes back as the same
-    error here."""
+    before the fork, so that every module the work needs is already imported. The pipe holds
+    about one chunk, so neither process runs far ahead; an error in the child comes back as the
+    same error here."""
     first = next(batches, None)
     if first is None:
         return

@@ -93,6 +93,7 @@ transfer.register(app)
 
 # Global options that take a value (the word after them is not the command's name).
 _VALUED = ("--db", "--by")
+_VALUED_JOINED = tuple(f"{name}=" for name in _VALUED)  # --db=ledger.db
 
 
 def command_named(args: list[str]) -> str | None:
@@ -104,7 +105,7 @@ def command_named(args: list[str]) -> str | None:
         word = args[at]
         if word in _VALUED:
             at += 2
-        elif word.startswith(tuple(f"{name}=" for name in _VALUED)):
+        elif word.startswith(_VALUED_JOINED):
             at += 1
         elif word == "--version":
             return ""
