@@ -1,6 +1,5 @@
 """The `xinfang` application: global options, the command list, and the process entry point."""
 
-import os
 import sys
 from typing import Annotated, Optional
 
@@ -91,7 +90,8 @@ letters.register(app)
 transfer.register(app)
 
 
-# Global options that take a value (the word after them is not the command's name).
+# Global options that take a value (the word after them is not the command's name); a test
+# holds this to `main`'s options.
 _VALUED = ("--db", "--by")
 _VALUED_JOINED = tuple(f"{name}=" for name in _VALUED)  # --db=ledger.db
 
@@ -118,11 +118,9 @@ def command_named(args: list[str]) -> str | None:
 
 def narrow(application: typer.Typer, args: list[str]) -> None:
     """Keep only the command the line runs, so Typer builds one command's options, not all
-    forty: a command pays for itself, not for every other one (`--help` and shell completion
-    still see them all). A name that is no command leaves the list whole, so Click's message
-    about it is unchanged."""
-    if any(key.startswith("_") and key.endswith("_COMPLETE") for key in os.environ):
-        return
+    forty-two: a command pays for itself, not for every other one. `--help` and shell completion
+    (which runs with no arguments) still see them all; a name that is no command leaves the
+    list whole, so Click's message about it is unchanged."""
     name = command_named(args)
     if name is None:
         return
