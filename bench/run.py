@@ -9,6 +9,10 @@ generated (`bench/generate.py`, a backlog of 3% open cases), then timed side by 
 - xinfang: `import` into a new ledger (time and peak memory), `report annual --json`,
   `report monthly --json`, `overdue --json` with the backlog and with a few hundred open (against
   a 1k ledger), `add`, `show`, `--help`, `--version`, and `verify` (shown, no target).
+- a reference for `show` (shown, no target): the least a `show` can be on this stack — Typer
+  parsing one argument and one option, one SQLModel table of four columns, one row by number,
+  JSON out — against `import sqlmodel`, so that the table says how much of the 1.2× the stack
+  itself takes.
 
 Every command runs as a subprocess (its peak memory read with wait4); quick ones run in turns
 with their floor (command, floor, command, floor…, BENCH_REPS times) and the medians are
@@ -64,6 +68,33 @@ BARE_TYPER += "".join(
     for i in range(16)
 )
 BARE_TYPER += "app()\n"
+
+# The least `show` on this stack: what is left of the 1.2× for everything else is the difference.
+LEAST_SHOW = """
+import json
+import sys
+from typing import Optional
+import typer
+from sqlmodel import Field, Session, SQLModel, create_engine, select
+class Case(SQLModel, table=True):
+    __tablename__ = "cases"
+    id: Optional[int] = Field(default=None, primary_key=True)
+    number: str
+    summary: str
+    status: str
+app = typer.Typer()
+@app.command()
+def show(number: str, db: str = "", as_json: bool = typer.Option(False, "--json")) -> None:
+    with Session(create_engine(f"sqlite:///{db}")) as session:
+        case = session.exec(select(Case).where(Case.number == number)).one_or_none()
+        if case is None:
+            sys.exit("no such case")
+        print(json.dumps(case.model_dump(), ensure_ascii=False, indent=2))
+@app.command()
+def other() -> None:
+    pass
+app()
+"""
 
 # The reports' aggregates in hand SQL on the bare, unindexed table (the files' Chinese headers).
 HAND_SQL = (
@@ -369,6 +400,29 @@ def bench_size(size: int, work: Path, table: Table, small: dict[str, float]) -> 
         floor.seconds,
         "≤1.2×",
         show.seconds <= 1.2 * floor.seconds,
+    )
+    least = work / "least_show.py"
+    least.write_text(LEAST_SHOW)
+    least_run, floor = paired(
+        [
+            str(BIN / "python"),
+            str(least),
+            "show",
+            f"XF{AS_OF.year}-00001",
+            "--db",
+            str(ledger),
+            "--json",
+        ],
+        import_sqlmodel,
+    )
+    if least_run.code != 0:
+        raise SystemExit("the least show found no case")
+    table.add(
+        size,
+        "reference: least show on this stack",
+        least_run.seconds,
+        "import sqlmodel",
+        floor.seconds,
     )
     add_args = [
         *XINFANG,
