@@ -231,6 +231,28 @@ BAD_INPUT = [
     ),
     pytest.param(("extend", "XF2025-0002", "--days", "5"), ("--reason",), id="missing-reason"),
     pytest.param(("assign",), ("缺少必填参数 编号",), id="missing-number"),
+    pytest.param(("show", "XF2025-0001", "XF2025-0002"), ("多余的参数：XF2025-0002",), id="extra"),
+    # numbers past what the ledger can hold: a rule where there is one, a message where not
+    pytest.param(
+        (*ADD, "--persons", "99999999999999999999"), ("人数最多为 1000000",), id="persons-huge"
+    ),
+    pytest.param(
+        ("amend", "XF2025-0001", "--persons", "1000001", "--reason", "x"),
+        ("人数最多为 1000000",),
+        id="amend-persons-huge",
+    ),
+    pytest.param(("list", "--limit", "99999999999999999999"), ("数字太大",), id="limit-huge"),
+    pytest.param(
+        ("activity", "delete", "99999999999999999999", "--reason", "x"),
+        ("数字太大",),
+        id="activity-id-huge",
+    ),
+    # bytes that were not UTF-8 (a terminal in another encoding), and a text direction override
+    pytest.param((*ADD[:-1], "宿舍\udcff漏水"), ("--summary", "不是 UTF-8"), id="summary-not-utf8"),
+    pytest.param(
+        (*ADD, "--name", "\u202e三张"), ("--name", "\\u202e"), id="name-direction-override"
+    ),
+    pytest.param(("list", "--search", "宿\udcff"), ("不是 UTF-8",), id="search-not-utf8"),
 ]
 
 
@@ -444,6 +466,30 @@ def test_a_sqlite_file_that_is_not_a_ledger_is_not_changed_by_a_read(
     con.close()
     before = other.read_bytes()
     refused(xf("list", db=other), 2, "账本")
+    assert other.read_bytes() == before
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("add", "--channel", "来访", "--summary", "宿舍漏水"),
+        ("init",),
+    ],
+    ids=["add", "init"],
+)
+def test_a_write_never_adds_a_ledger_to_another_sqlite_database(
+    xf: Xf, tmp_path: Path, args: tuple[str, ...]
+) -> None:
+    """A mistyped --db naming another program's database: refused, not a byte changed."""
+    import sqlite3
+
+    other = tmp_path / "other.db"
+    con = sqlite3.connect(other)
+    con.execute("CREATE TABLE notes (x TEXT)")
+    con.commit()
+    con.close()
+    before = other.read_bytes()
+    refused(xf(*args, db=other), 2, "另一个 SQLite 数据库", "不会写入")
     assert other.read_bytes() == before
 
 

@@ -134,10 +134,11 @@ def open_engine(url: str, *, create: bool) -> tuple[Engine, bool]:
                 )
             sharing.create_ledger_file(path)
             created = True
-    if path is not None and not create:
+    if path is not None and not created:
         # A read must not write. Even the WAL pragma rewrites a file's header, so look first
-        # (with plain sqlite3) whether it is a ledger at all.
-        _check_is_ledger(path, url)
+        # (with plain sqlite3) whether it is a ledger at all; a write may also begin a ledger in
+        # an empty file, but never adds its tables to somebody else's database.
+        _check_is_ledger(path, url, empty_ok=create)
     engine = make_engine(url, write=create)
     try:
         if not create and current_revision(engine) is None:
@@ -163,20 +164,28 @@ def _not_initialised(url: str) -> LedgerUnavailable:
     )
 
 
-def _check_is_ledger(path: Path, url: str) -> None:
-    """Refuse, without changing a byte, a SQLite file that is corrupt or holds no ledger."""
+def _check_is_ledger(path: Path, url: str, *, empty_ok: bool = False) -> None:
+    """Refuse, without changing a byte, a SQLite file that is corrupt or holds no ledger
+    (`empty_ok`: a file with no tables at all may become one)."""
     try:
         con = sqlite3.connect(path, timeout=BUSY_TIMEOUT_MS / 1000)
         try:
-            found = con.execute(
-                "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'alembic_version'"
-            ).fetchone()
+            tables = {
+                name
+                for (name,) in con.execute("SELECT name FROM sqlite_master WHERE type = 'table'")
+            }
         finally:
             con.close()
     except sqlite3.Error as exc:
         raise LedgerUnavailable(f"无法打开账本 {path}：{_explain_text(str(exc))}") from exc
-    if found is None:
-        raise _not_initialised(url)
+    if "alembic_version" in tables or (empty_ok and not tables):
+        return
+    if tables and empty_ok:
+        raise LedgerUnavailable(
+            f"{path} 是另一个 SQLite 数据库（其中已有别的表），不是 xinfang 账本，不会写入。"
+            "请用 --db / XINFANG_DB 指定 xinfang 账本，或指定一个新文件。"
+        )
+    raise _not_initialised(url)
 
 
 # What SQLite's own (English) messages mean for the clerk.

@@ -32,6 +32,10 @@ def check_text(key: str, value: str | None) -> None:
         raise InputError(f"{FIELD_LABELS.get(key, key)}{problem}")
 
 
+# More people than any petition has had, and far inside what a ledger's integer column holds.
+MAX_PERSONS = 1_000_000
+
+
 def parse_persons(text: str | int) -> int:
     try:
         value = int(str(text).strip())
@@ -39,6 +43,8 @@ def parse_persons(text: str | int) -> int:
         raise InputError(f"人数“{text}”不是整数。") from None
     if value < 1:
         raise InputError(f"人数必须至少为 1（现为 {value}）。")
+    if value > MAX_PERSONS:
+        raise InputError(f"人数最多为 {MAX_PERSONS}（现为 {value}）。")
     return value
 
 

@@ -6,6 +6,8 @@ changed (`touch`, with the old → new pairs an audit event records). No Typer, 
 from __future__ import annotations
 
 import hashlib
+import signal
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -34,6 +36,9 @@ class Ledger:
     actor: str
     taxonomy: Taxonomy
     created: bool = False
+    # Whether a unit of work of this command has committed: a Ctrl-C after it cannot be reported
+    # as leaving the ledger unchanged.
+    committed: bool = field(default=False, init=False)
     calendar: deadlines.WorkCalendar = field(init=False)
 
     def __post_init__(self) -> None:
@@ -54,7 +59,9 @@ class Ledger:
                     # reads take no lock this conflicts with.)
                     session.execute(text("LOCK TABLE events IN EXCLUSIVE MODE"))
                 yield session, AuditLog(session, self.actor)
-                session.commit()
+                with _interrupt_held():
+                    session.commit()
+                    self.committed = True
             except XinfangError:
                 session.rollback()
                 raise
@@ -69,6 +76,27 @@ class Ledger:
                 yield session
             except SQLAlchemyError as exc:
                 raise LedgerUnavailable(f"读取账本失败：{explain(exc)}") from exc
+
+
+@contextmanager
+def _interrupt_held() -> Iterator[None]:
+    """Ctrl-C held back while a commit runs and raised right after it, so that whoever catches
+    it knows from `Ledger.committed` whether the ledger changed (never a commit half-told)."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = signal.getsignal(signal.SIGINT)
+    if previous is None:  # a handler not set from Python: leave it alone
+        yield
+        return
+    caught: list[int] = []
+    signal.signal(signal.SIGINT, lambda signum, _frame: caught.append(signum))
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
+    if caught:
+        raise KeyboardInterrupt
 
 
 def open_ledger(

@@ -42,9 +42,14 @@ def _line_width(line: str) -> int:
 # One-line fields (names, units, summaries, reasons…) take no control character at all; the
 # multi-line ones (具体内容, 办理结果) keep line breaks and tabs. An escape sequence in a name
 # would reach the clerk's terminal; a line break would split a one-line CSV or TSV cell.
+# The bidirectional overrides and isolates (U+202A–202E, U+2066–2069) are refused in both: they
+# turn the rest of a line around on screen (a name shown back to front), in the table and in
+# every export. Lone surrogates are bytes that were not UTF-8 (a terminal in another encoding).
 MULTILINE = frozenset({"content", "result"})
-_ONE_LINE_BAD = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
-_MULTILINE_BAD = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029]")
+_ALWAYS_BAD = r"\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069\ud800-\udfff"
+_ONE_LINE_BAD = re.compile(rf"[\x00-\x1f{_ALWAYS_BAD}]")
+_MULTILINE_BAD = re.compile(rf"[\x00-\x08\x0b\x0c\x0e-\x1f{_ALWAYS_BAD}]")
+_SURROGATE = re.compile(r"[\ud800-\udfff]")
 
 
 def control_characters(value: str, *, multiline: bool = False) -> list[str]:
@@ -58,6 +63,8 @@ def control_problem(value: str | None, *, multiline: bool = False) -> str | None
     """“含有控制字符（\\x1b）…” when `value` holds one, else None."""
     if not value or value.isprintable():  # (every character it looks for is unprintable)
         return None
+    if _SURROGATE.search(value):
+        return "含有无法识别的字节（不是 UTF-8 文字，请检查终端或文件的编码），不能保存。"
     shown = control_characters(value, multiline=multiline)
     if not shown:
         return None

@@ -167,6 +167,8 @@ def today() -> date:
 
 # Ledgers the running command created; the error boundary removes them again if it fails.
 _created: "list[Ledger]" = []
+# Every ledger the running command opened: whether one committed decides what a Ctrl-C says.
+_opened: "list[Ledger]" = []
 
 
 def open_ledger(ctx: typer.Context, *, write: bool) -> "Ledger":
@@ -174,6 +176,7 @@ def open_ledger(ctx: typer.Context, *, write: bool) -> "Ledger":
 
     url = ledger_url(ctx)
     ledger = _open(url, actor=actor(ctx), create=write)
+    _opened.append(ledger)
     if ledger.created:
         _created.append(ledger)
         _announce.append(location(ctx).describe_source())
@@ -228,6 +231,7 @@ def guard(fn: F) -> F:
         _created.clear()
         _announce.clear()
         _used.clear()
+        _opened.clear()
         try:
             result = fn(*args, **kwargs)
             _announce_created()
@@ -249,8 +253,27 @@ def guard(fn: F) -> F:
             os.dup2(devnull, sys.stdout.fileno())
             raise typer.Exit(0) from None
         except (KeyboardInterrupt, EOFError):
+            if any(ledger.committed for ledger in _opened):
+                _created.clear()
+                _announce.clear()
+                done(
+                    "已中断。中断前本次操作已写入账本（可用 xinfang history、xinfang verify 查看）。"
+                )
+            else:
+                _discard_created()
+                done("已取消，账本未改动。")
+            raise typer.Exit(2) from None
+        except UnicodeEncodeError:
+            # bytes that were not UTF-8 in an argument no field check saw (a search, a path)
             _discard_created()
-            done("已取消，账本未改动。")
+            done(
+                "错误：输入中含有无法识别的字节（不是 UTF-8 文字），请检查终端的编码。账本未改动。"
+            )
+            raise typer.Exit(2) from None
+        except OverflowError:
+            # a number typed far past any the ledger can hold (`--limit 99999999999999999999`)
+            _discard_created()
+            done("错误：输入的数字太大，超出了账本能存放的范围。账本未改动。")
             raise typer.Exit(2) from None
         except Exception as exc:  # a bug: still no traceback for the clerk
             _discard_created()

@@ -31,7 +31,10 @@ _PATTERNS: list[tuple[re.Pattern[str], str]] = [
         re.compile(r"^No such command '(?P<v>.*)'\.?$"),
         "没有命令“{v}”，运行 xinfang --help 查看全部命令",
     ),
-    (re.compile(r"^Got unexpected extra arguments? \((?P<v>.*)\)$"), "多余的参数：{v}"),
+    (
+        re.compile(r"^Got unexpected extra argument(?:s|\(s\))? \((?P<v>.*)\)$"),
+        "多余的参数：{v}",
+    ),
     (re.compile(r"^Option '(?P<v>.*)' requires an argument\.?$"), "选项 {v} 需要一个值"),
     (re.compile(r"^Option '(?P<v>.*)' does not take a value\.?$"), "选项 {v} 不带值"),
     (re.compile(r"^No such option: (?P<v>\S+)$"), "没有选项 {v}"),
