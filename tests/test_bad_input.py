@@ -454,9 +454,8 @@ def test_a_truncated_ledger_is_exit_2_without_a_traceback(xf: Xf, ledger_path: P
         assert "已损坏" in r.stderr, r.stderr
 
 
-def test_a_sqlite_file_that_is_not_a_ledger_is_not_changed_by_a_read(
-    xf: Xf, tmp_path: Path
-) -> None:
+def _other_database(tmp_path: Path) -> Path:
+    """Another program's SQLite database: a table, but no ledger."""
     import sqlite3
 
     other = tmp_path / "other.db"
@@ -464,6 +463,13 @@ def test_a_sqlite_file_that_is_not_a_ledger_is_not_changed_by_a_read(
     con.execute("CREATE TABLE notes (x TEXT)")
     con.commit()
     con.close()
+    return other
+
+
+def test_a_sqlite_file_that_is_not_a_ledger_is_not_changed_by_a_read(
+    xf: Xf, tmp_path: Path
+) -> None:
+    other = _other_database(tmp_path)
     before = other.read_bytes()
     refused(xf("list", db=other), 2, "账本")
     assert other.read_bytes() == before
@@ -481,13 +487,7 @@ def test_a_write_never_adds_a_ledger_to_another_sqlite_database(
     xf: Xf, tmp_path: Path, args: tuple[str, ...]
 ) -> None:
     """A mistyped --db naming another program's database: refused, not a byte changed."""
-    import sqlite3
-
-    other = tmp_path / "other.db"
-    con = sqlite3.connect(other)
-    con.execute("CREATE TABLE notes (x TEXT)")
-    con.commit()
-    con.close()
+    other = _other_database(tmp_path)
     before = other.read_bytes()
     refused(xf(*args, db=other), 2, "另一个 SQLite 数据库", "不会写入")
     assert other.read_bytes() == before
