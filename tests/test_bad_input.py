@@ -247,6 +247,18 @@ BAD_INPUT = [
         ("数字太大",),
         id="activity-id-huge",
     ),
+    # longer than the field is stored: refused by the commands as by `import` (which must take
+    # back every `export --reveal`)
+    pytest.param((*ADD, "--name", "王" * 65), ("--name", "最多 64 个字"), id="name-too-long"),
+    pytest.param((*ADD, "--unit", "院" * 129), ("--unit", "最多 128 个字"), id="unit-too-long"),
+    pytest.param(
+        ("amend", "XF2025-0001", "--name", "王" * 65, "--reason", "x"),
+        ("最多 64 个字",),
+        id="amend-name-too-long",
+    ),
+    pytest.param(
+        ("assign", "XF2025-0001", "--leader", "李" * 65), ("--leader", "最多 64 个字"), id="leader"
+    ),
     # bytes that were not UTF-8 (a terminal in another encoding), and a text direction override
     pytest.param((*ADD[:-1], "宿舍\udcff漏水"), ("--summary", "不是 UTF-8"), id="summary-not-utf8"),
     pytest.param(

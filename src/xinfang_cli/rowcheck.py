@@ -35,19 +35,10 @@ from .rules import (
     due,
 )
 from .taxonomy import Taxonomy
-from .text import MULTILINE, control_problem
+from .text import MULTILINE, control_problem, length_problem
 
 T = TypeVar("T")
 
-# Stored lengths (models.Case): longer text fails on PostgreSQL, so it is refused up front.
-MAX_LENGTH = {
-    "number": 32,
-    "name": 64,
-    "unit": 128,
-    "leader": 64,
-    "referral": 128,
-    "extend_approver": 64,
-}
 LIST_SEPARATORS = re.compile(r"[、;；]")
 _DAY_BITS = 22  # a date's ordinal (to year 11000) packed below a line number
 _DAY_MASK = (1 << _DAY_BITS) - 1
@@ -140,9 +131,9 @@ class _Row:
 
     def text(self, key: str) -> str | None:
         value = self.raw(key)
-        limit = MAX_LENGTH.get(key)
-        if value is not None and limit is not None and len(value) > limit:
-            self.fail(key, f"内容过长：最多 {limit} 个字，现为 {len(value)} 个字。")
+        problem = length_problem(key, value)
+        if problem:
+            self.fail(key, problem)
             return None
         return value
 

@@ -52,6 +52,26 @@ _MULTILINE_BAD = re.compile(rf"[\x00-\x08\x0b\x0c\x0e-\x1f{_ALWAYS_BAD}]")
 _SURROGATE = re.compile(r"[\ud800-\udfff]")
 
 
+# Stored lengths (models.Case): longer text fails on PostgreSQL, so every way in (a command, an
+# import) refuses it up front, and an `export --reveal` always imports again.
+MAX_LENGTH = {
+    "number": 32,
+    "name": 64,
+    "unit": 128,
+    "leader": 64,
+    "referral": 128,
+    "extend_approver": 64,
+}
+
+
+def length_problem(key: str, value: str | None) -> str | None:
+    """“内容过长：最多 64 个字…” when `value` is longer than field `key` is stored, else None."""
+    limit = MAX_LENGTH.get(key)
+    if value is not None and limit is not None and len(value) > limit:
+        return f"内容过长：最多 {limit} 个字，现为 {len(value)} 个字。"
+    return None
+
+
 def control_characters(value: str, *, multiline: bool = False) -> list[str]:
     """The control characters in `value` a field of its kind may not hold, as \\x1b etc."""
     pattern = _MULTILINE_BAD if multiline else _ONE_LINE_BAD
