@@ -5,7 +5,7 @@ import re
 import pytest
 from rich.cells import cell_len
 
-from conftest import accept, add_case
+from conftest import accept, add_case, close_case, ok
 
 LONG = "食堂饭菜价格上涨过快学生意见很大希望学校能够加强对承包商的监管并公示成本构成另外窗口排队时间太长"
 
@@ -121,3 +121,52 @@ def test_report_numbers_never_split_across_lines(xf, monkeypatch, columns: str) 
     for alert in alerts:
         if alert.get("case"):
             assert alert["case"] in shown, alert["case"]  # a case number stays whole
+
+
+BOX = re.compile("[\u2500-\u257f]")  # box drawing: ─ │ ┃ ━ ╇ …
+
+
+@pytest.mark.parametrize(
+    ("args", "header"),
+    [
+        (
+            ("followup", "--as-of", "2025-12-31"),
+            "编号\t办结日期\t已过天数\t信访人\t联系电话\t反映问题",
+        ),
+        (("calendar", "show", "2025"), "日期\t星期\t类别\t名称\t来源"),
+        (("activity", "list"), "编号\t日期\t类别\t人次\t备注"),
+        (("taxonomy", "show"), "分组\t类别\t牵头单位\t时限（受理/办结/延期）\t关键词"),
+    ],
+    ids=["followup", "calendar", "activity", "taxonomy"],
+)
+def test_piped_tables_are_tab_separated_lines_without_box_drawing(xf, args, header) -> None:  # type: ignore[no-untyped-def]
+    """Piped (as the test runner's output is), every table is a header line and one line per
+    row, each value whole on its line: grep, cut and a spreadsheet read it as they read `list`."""
+    number = add_case(xf, summary=f"{LONG}[加急]", category="餐饮与食堂")
+    accept(xf, number)
+    close_case(xf, number, on="2025-03-10")
+    ok(
+        xf(
+            "activity",
+            "add",
+            "--kind",
+            "校领导接待日",
+            "--on",
+            "2025-03-04",
+            "--note",
+            "宿舍 [专场]",
+        )
+    )
+    r = ok(xf(*args))
+    assert not BOX.search(r.stdout), r.stdout
+    lines = r.stdout.splitlines()
+    assert header in lines, r.stdout
+    rows = lines[lines.index(header) + 1 :]
+    width = header.count("\t")
+    body = [line for line in rows if line.count("\t") == width]
+    assert body, r.stdout
+    if args[0] == "followup":
+        assert body[0].split("\t")[0] == number and body[0].endswith(f"{LONG}[加急]")
+    if args[0] == "activity":
+        assert body[0].split("\t")[1:3] == ["2025-03-04", "校领导接待日"]
+        assert body[0].endswith("宿舍 [专场]")

@@ -5,7 +5,7 @@ from typing import Annotated, Optional
 
 import typer
 
-from .common import done, emit_json, guard, open_ledger, out, parse_day, today
+from .common import done, emit_json, guard, open_ledger, parse_day, print_table, today
 
 activity_app = typer.Typer(
     help="信访办自己的工作：校领导接待日、院长书记面对面、调研、联席会议、培训、通报批评……",
@@ -32,7 +32,7 @@ def activity_add(
         typer.Option(
             "--kind",
             help="活动类别：校领导接待日、院长书记面对面、学情调研、专项调研、联席会议、形势分析会、"
-            "矛盾隐患排查、专题培训、通报批评、约谈提醒（见分类体系的 [activities]）",
+            "矛盾隐患排查、专题培训、通报批评、约谈提醒（见分类体系的 \\[activities]）",
             show_default=False,
             autocompletion=_complete_kind,
         ),
@@ -89,7 +89,7 @@ def activity_list(
             "" if item.people is None else str(item.people),
             item.note or "",
         )
-    out.print(table)
+    print_table(table)
     totals: dict[str, list[int]] = {}
     for item in items:
         total = totals.setdefault(item.name, [0, 0])

@@ -14,8 +14,8 @@ from .common import (
     guard,
     interactive,
     open_ledger,
-    out,
     parse_day,
+    print_table,
     stderr_is_terminal,
     today,
     warn_provisional,
@@ -399,7 +399,7 @@ def _classify_auto(ctx: typer.Context, apply: bool) -> None:
     for s in suggestions:
         name = s.category.name if s.category else "—"
         table.add_row(s.case.number, Wrap(s.case.summary), name, Wrap("、".join(s.hits)))
-    out.print(table)
+    print_table(table)
     suggested = sum(1 for s in suggestions if s.category)
     written = "，已写入。" if apply and suggested else "。"
     done(f"{len(suggestions)} 件未分类，{suggested} 件有建议{written}")

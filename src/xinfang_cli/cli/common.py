@@ -301,6 +301,34 @@ def emit_json(data: Any) -> None:
     sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
 
 
+def print_table(table: Any) -> None:
+    """A Rich table on a terminal; piped or redirected, its title on a line of its own, then a
+    header line and one tab-separated line per row (as `list` does): no box drawing or wrapped
+    rows for grep, cut or a spreadsheet."""
+    if out.is_terminal:
+        out.print(table)
+        return
+    from rich.text import Text
+
+    from ..text import printable
+
+    def cell(value: Any) -> str:
+        text = getattr(value, "text", value)  # a Wrap holds its Text
+        # a str cell is Rich markup (escaped where it is free text), as the terminal shows it
+        plain = text.plain if isinstance(text, Text) else Text.from_markup(str(text)).plain
+        # a tab or a line break inside a value would split it; a control character would reach
+        # the terminal
+        return printable(" ".join(plain.split()))
+
+    lines = [cell(table.title)] if table.title else []
+    if table.show_header:
+        lines.append("\t".join(cell(column.header) for column in table.columns))
+    lines += [
+        "\t".join(map(cell, row)) for row in zip(*(c._cells for c in table.columns), strict=True)
+    ]
+    sys.stdout.write("\n".join(lines) + "\n")
+
+
 def emit_csv(headers: list[str], rows: list[list[str]]) -> None:
     import csv
 

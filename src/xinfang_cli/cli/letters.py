@@ -7,7 +7,7 @@ from typing import Annotated, Optional
 
 import typer
 
-from .common import done, emit_json, guard, open_ledger, out, parse_day, today
+from .common import done, emit_json, guard, open_ledger, out, parse_day, print_table, today
 
 LETTER_PANEL = "告知与复查"
 
@@ -237,7 +237,7 @@ def followup(
             record["phone"] or "",
             Wrap(case.summary),
         )
-    out.print(table)
+    print_table(table)
     done(
         f"截至 {when}，办结满 {days} 天仍未评价的案件 {len(cases)} 件，请回访并用 xinfang rate 记录评价。"
     )

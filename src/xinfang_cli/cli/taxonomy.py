@@ -7,7 +7,17 @@ from typing import TYPE_CHECKING, Annotated, Optional
 
 import typer
 
-from .common import done, escape, guard, open_ledger, out, parse_day, read_text, today
+from .common import (
+    done,
+    escape,
+    guard,
+    open_ledger,
+    out,
+    parse_day,
+    print_table,
+    read_text,
+    today,
+)
 
 if TYPE_CHECKING:
     from ..holidays import LoadResult
@@ -46,6 +56,7 @@ def taxonomy_show(ctx: typer.Context) -> None:
         f"（{mode}{'，逢节假日顺延' if tax.roll_over else ''}）；集体访 ≥ {tax.collective_threshold} 人；"
         f"临期预警 {tax.warn_days} 天。",
         markup=False,
+        soft_wrap=True,
     )
     table = Table(title="事项类别", title_justify="left")
     table.add_column("分组", no_wrap=True)
@@ -61,8 +72,8 @@ def taxonomy_show(ctx: typer.Context) -> None:
             f"{cat.accept_days}/{cat.handle_days}/{cat.extend_max_days}",
             Wrap("、".join(cat.keywords)),
         )
-    out.print(table)
-    out.print("单位：" + "、".join(tax.departments), markup=False)
+    print_table(table)
+    out.print("单位：" + "、".join(tax.departments), markup=False, soft_wrap=True)
     for kind, word in (
         ("channels", "信访形式"),
         ("identities", "身份"),
@@ -73,9 +84,10 @@ def taxonomy_show(ctx: typer.Context) -> None:
         out.print(
             f"{word}：" + "、".join(f"{label}({key})" for key, label in tax.enums[kind].items()),
             markup=False,
+            soft_wrap=True,
         )
-    out.print("敏感词：" + "、".join(tax.sensitive_words), markup=False)
-    out.print("热点词：" + "、".join(tax.topic_words), markup=False)
+    out.print("敏感词：" + "、".join(tax.sensitive_words), markup=False, soft_wrap=True)
+    out.print("热点词：" + "、".join(tax.topic_words), markup=False, soft_wrap=True)
 
 
 @taxonomy_app.command("export")
@@ -185,7 +197,7 @@ def calendar_show(
             d.name,
             "软件包" if d.source == "package" else "分类体系",
         )
-    out.print(table)
+    print_table(table)
 
 
 @calendar_app.command("check")
