@@ -619,3 +619,20 @@ def test_the_gb18030_sample_imports(xf) -> None:  # type: ignore[no-untyped-def]
     r = xf("import", str(SAMPLE_GB))
     assert r.exit_code == 0, r.stderr
     assert "已导入" in r.stderr and cases(xf)
+
+
+@pytest.mark.parametrize(
+    ("value", "said"),
+    [({"x": 1}, "JSON 的对象"), (["宿舍", "漏水"], "只有协办单位可以是数组")],
+    ids=["object", "array"],
+)
+def test_a_json_object_or_array_is_not_taken_as_text(xf, tmp_path: Path, value, said) -> None:  # type: ignore[no-untyped-def]
+    """Not Python's own text for it ("{'x': 1}") in the ledger: the file is refused."""
+    file = tmp_path / "cases.json"
+    item = {"received_on": "2025-01-02", "channel": "来信", "summary": value}
+    file.write_text(json.dumps([item], ensure_ascii=False), encoding="utf-8")
+    r = xf("import", str(file))
+    assert r.exit_code == 2 and "第1条" in r.stderr and "“summary”" in r.stderr and said in r.stderr
+    assert "Traceback" not in r.stderr and r.stdout == ""
+    listed = xf("list", "--json")
+    assert listed.exit_code == 2 or json.loads(listed.stdout) == []

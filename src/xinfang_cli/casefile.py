@@ -838,11 +838,30 @@ def _from_json(text: str, name: str) -> CaseFile:
         values = {}
         for raw_key, value in item.items():
             key = key_of.get(str(raw_key).strip())
+            if key and key not in DERIVED_KEYS and not _json_value_fits(key, value):
+                raise FileFormatError(
+                    f"文件 {name} 第{index}条的“{raw_key}”是 JSON 的"
+                    f"{'对象' if isinstance(value, dict) else '数组'}，应为文字、数字、是/否或日期"
+                    + ("（只有协办单位可以是数组）" if isinstance(value, list) else "")
+                    + "。未导入任何案件（账本未改动）。"
+                )
             text_value = _cell_text(value).strip()
             if key and text_value and key not in DERIVED_KEYS:
                 values[key] = text_value
         rows.append(SourceRow(index, values))
     return CaseFile(name=name, rows=rows, unit="条")
+
+
+# The one field `export` writes as a JSON array; an object is never a value of a case.
+_LIST_KEYS = frozenset({"co_depts"})
+
+
+def _json_value_fits(key: str, value: Any) -> bool:
+    if isinstance(value, dict):
+        return False
+    if isinstance(value, list):
+        return key in _LIST_KEYS and all(not isinstance(v, dict | list) for v in value)
+    return True
 
 
 _COLUMN_ORDER = {header: index for index, (_, header) in enumerate(CASE_COLUMNS)}
