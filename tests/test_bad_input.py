@@ -265,6 +265,12 @@ BAD_INPUT = [
         (*ADD, "--name", "\u202e三张"), ("--name", "\\u202e"), id="name-direction-override"
     ),
     pytest.param(("list", "--search", "宿\udcff"), ("不是 UTF-8",), id="search-not-utf8"),
+    # the operating system's reasons, in Chinese
+    pytest.param(
+        ("report", "annual", "--year", "2025", "--xlsx", "/nonexistent/年报.xlsx"),
+        ("无法写入 /nonexistent/年报.xlsx：文件或目录不存在",),
+        id="xlsx-into-missing-directory",
+    ),
 ]
 
 

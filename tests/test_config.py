@@ -126,6 +126,7 @@ def test_import_announces_the_ledger_it_made(tmp_path: Path) -> None:
     ("text", "message"),
     [
         ('db = "unclosed\n', "格式有误"),
+        ("db = /srv/x.db\n", "第 1 行第 6 列：值的写法有误（文字要加双引号"),
         ('dbb = "/srv/x.db"\n', "未知的设置“dbb”"),
         ("db = 3\n", "应为非空的字符串"),
         ('db = "  "\n', "应为非空的字符串"),

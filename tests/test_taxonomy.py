@@ -191,7 +191,7 @@ def test_a_per_category_limit_applies_to_that_category_only(xf: Xf, tmp_path: Pa
 @pytest.mark.parametrize(
     ("content", "message"),
     [
-        ("garbage = [\n", "不是有效的 TOML"),
+        ("garbage = [\n", "不是有效的 TOML：文件末尾："),
         ("这不是 TOML", "不是有效的 TOML"),
         (None, "牵头单位"),  # a category led by a department that is not in the list
         ("", "分类体系文件有误"),

@@ -31,7 +31,7 @@ from pathlib import Path
 
 from . import sharing
 from .db import BUSY_TIMEOUT_MS, describe, sqlite_path
-from .errors import FileFormatError, InputError, LedgerUnavailable
+from .errors import FileFormatError, InputError, LedgerUnavailable, os_reason
 
 SIDE_FILES = ("-wal", "-shm", "-journal")
 STAMP_FORMAT = "%Y-%m-%dT%H%M"
@@ -91,7 +91,7 @@ def backup_ledger(
     try:
         fd, name = tempfile.mkstemp(prefix=".xinfang-backup-", suffix=".db", dir=directory)
     except OSError as exc:
-        raise FileFormatError(f"无法写入备份文件 {target}：{exc.strerror}") from None
+        raise FileFormatError(f"无法写入备份文件 {target}：{os_reason(exc)}") from None
     os.close(fd)  # mkstemp made it 0600; SQLite writes into it and keeps the mode
     staged = Path(name)
     try:
@@ -172,7 +172,9 @@ def rotate(directory: Path, source: Path, keep: int) -> list[Path]:
         try:
             path.unlink()
         except OSError as exc:
-            raise FileFormatError(f"备份已完成，但无法删除旧备份 {path}：{exc.strerror}") from None
+            raise FileFormatError(
+                f"备份已完成，但无法删除旧备份 {path}：{os_reason(exc)}"
+            ) from None
         removed.append(path)
     return removed
 
@@ -289,7 +291,7 @@ def _install(staged: Path, target: Path, *, force: bool) -> None:
             else:
                 staged.unlink()
     except OSError as exc:
-        raise FileFormatError(f"无法写入备份文件 {target}：{exc.strerror}") from None
+        raise FileFormatError(f"无法写入备份文件 {target}：{os_reason(exc)}") from None
     try:
         fd = os.open(target.parent, os.O_RDONLY)
     except OSError:

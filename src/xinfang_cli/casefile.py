@@ -18,7 +18,7 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
-from .errors import FileFormatError, InputError
+from .errors import FileFormatError, InputError, os_reason
 from .text import unguard_cell
 
 # (key, Chinese header) in the order files are written.
@@ -238,7 +238,7 @@ def _read_bytes(path: Path) -> bytes:
     except IsADirectoryError:
         raise FileFormatError(f"{path} 是一个目录，请指定案件文件。") from None
     except OSError as exc:
-        raise FileFormatError(f"无法读取文件 {path}：{exc.strerror}") from None
+        raise FileFormatError(f"无法读取文件 {path}：{os_reason(exc)}") from None
 
 
 def decode(data: bytes, name: str) -> str:
@@ -810,7 +810,7 @@ def _csv_encoding(path: Path) -> str:
     except IsADirectoryError:
         raise FileFormatError(f"{path} 是一个目录，请指定案件文件。") from None
     except OSError as exc:
-        raise FileFormatError(f"无法读取文件 {path}：{exc.strerror}") from None
+        raise FileFormatError(f"无法读取文件 {path}：{os_reason(exc)}") from None
     raise FileFormatError(
         f"无法识别文件 {path.name} 的编码：它既不是 UTF-8（含带 BOM 的 UTF-8）也不是 GB18030/GBK 文本。"
         "请在 Excel 中“另存为 → CSV UTF-8（逗号分隔）”后重试。"

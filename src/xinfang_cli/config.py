@@ -15,7 +15,7 @@ import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
-from .errors import InputError
+from .errors import InputError, os_reason, toml_reason
 
 SYSTEM_CONFIG = Path("/etc/xinfang/config.toml")
 # Where the system file is read from instead (tests, packagers); not for everyday use.
@@ -77,13 +77,13 @@ def read_config(path: Path) -> dict[str, str] | None:
             f"无法读取配置文件 {path}：没有权限。请管理员让它对所有用户可读（chmod 644 {path}）。"
         ) from None
     except OSError as exc:
-        raise InputError(f"无法读取配置文件 {path}：{exc.strerror}") from None
+        raise InputError(f"无法读取配置文件 {path}：{os_reason(exc)}") from None
     try:
         data = tomllib.loads(raw.decode("utf-8-sig"))
     except UnicodeDecodeError:
         raise InputError(f"配置文件 {path} 不是 UTF-8 编码的文本。") from None
     except tomllib.TOMLDecodeError as exc:
-        raise InputError(f"配置文件 {path} 的格式有误（TOML）：{exc}。") from None
+        raise InputError(f"配置文件 {path} 的格式有误（TOML）：{toml_reason(exc)}。") from None
     settings: dict[str, str] = {}
     for key, value in data.items():
         if key not in KEYS:

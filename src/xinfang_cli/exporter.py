@@ -18,7 +18,7 @@ from typing import Any
 
 from .casefile import CASE_COLUMNS, DERIVED_COLUMNS, file_format
 from .dates import check_year
-from .errors import FileFormatError
+from .errors import FileFormatError, os_reason
 from .ledger import Ledger
 from .records import CaseFilter, case_record, co_map, labelled, record_reveal, select_cases
 from .taxonomy import Taxonomy
@@ -78,7 +78,7 @@ class _staged:
         try:
             fd, name = tempfile.mkstemp(prefix=".xinfang-", suffix=self.path.suffix, dir=directory)
         except OSError as exc:
-            raise FileFormatError(f"无法写入 {self.path}：{exc.strerror}") from None
+            raise FileFormatError(f"无法写入 {self.path}：{os_reason(exc)}") from None
         os.close(fd)
         self.tmp = Path(name)
         return self.tmp
@@ -91,7 +91,7 @@ class _staged:
                 return
             except OSError as error:
                 self.tmp.unlink(missing_ok=True)
-                raise FileFormatError(f"无法写入 {self.path}：{error.strerror}") from None
+                raise FileFormatError(f"无法写入 {self.path}：{os_reason(error)}") from None
         self.tmp.unlink(missing_ok=True)
 
 
@@ -108,14 +108,14 @@ def _write_csv(path: Path, records: list[dict[str, Any]], tax: Taxonomy) -> None
                 text = labelled(record, tax)
                 writer.writerow([guard_cell(text[key]) for key, _ in _columns()])
     except OSError as exc:
-        raise FileFormatError(f"无法写入 {path}：{exc.strerror}") from None
+        raise FileFormatError(f"无法写入 {path}：{os_reason(exc)}") from None
 
 
 def _write_json(path: Path, records: list[dict[str, Any]], _tax: Taxonomy) -> None:
     try:
         path.write_text(json.dumps(records, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
     except OSError as exc:
-        raise FileFormatError(f"无法写入 {path}：{exc.strerror}") from None
+        raise FileFormatError(f"无法写入 {path}：{os_reason(exc)}") from None
 
 
 XLSX_DATE_KEYS = frozenset(
@@ -172,4 +172,4 @@ def _write_xlsx(path: Path, records: list[dict[str, Any]], tax: Taxonomy) -> Non
     try:
         book.save(path)
     except OSError as exc:
-        raise FileFormatError(f"无法写入 {path}：{exc.strerror}") from None
+        raise FileFormatError(f"无法写入 {path}：{os_reason(exc)}") from None

@@ -26,7 +26,7 @@ from sqlmodel import Session, col, select
 
 from .audit import utc_now
 from .correspondence import case_reviews
-from .errors import FileFormatError, InputError
+from .errors import FileFormatError, InputError, os_reason
 from .labels import DECISION_LABELS, NOTICE_LABELS
 from .ledger import Ledger
 from .letters import record_notice
@@ -237,7 +237,7 @@ def write_private(path: Path, data: bytes) -> None:
     except IsADirectoryError:
         raise FileFormatError(f"{path} 是一个目录，请给出文件名。") from None
     except OSError as exc:
-        raise FileFormatError(f"无法写入 {path}：{exc.strerror}") from None
+        raise FileFormatError(f"无法写入 {path}：{os_reason(exc)}") from None
 
 
 def export_templates(ledger: Ledger, directory: Path) -> list[tuple[Path, bool]]:
@@ -245,7 +245,7 @@ def export_templates(ledger: Ledger, directory: Path) -> list[tuple[Path, bool]]
     try:
         directory.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
-        raise FileFormatError(f"无法创建目录 {directory}：{exc.strerror}") from None
+        raise FileFormatError(f"无法创建目录 {directory}：{os_reason(exc)}") from None
     if not directory.is_dir():
         raise FileFormatError(f"{directory} 不是目录。")
     out = []
@@ -256,7 +256,7 @@ def export_templates(ledger: Ledger, directory: Path) -> list[tuple[Path, bool]]
             try:
                 path.write_bytes(data)
             except OSError as exc:
-                raise FileFormatError(f"无法写入 {path}：{exc.strerror}") from None
+                raise FileFormatError(f"无法写入 {path}：{os_reason(exc)}") from None
             out.append((path, own))
     return out
 
@@ -273,7 +273,7 @@ def load_templates(ledger: Ledger, directory: Path) -> list[str]:
             try:
                 found[kind] = path.read_bytes()
             except OSError as exc:
-                raise FileFormatError(f"无法读取 {path}：{exc.strerror}") from None
+                raise FileFormatError(f"无法读取 {path}：{os_reason(exc)}") from None
     if not found:
         names = "、".join(file_name(k) for k in NOTICE_LABELS)
         raise FileFormatError(f"目录 {directory} 中没有告知书模板（应为：{names}）。")

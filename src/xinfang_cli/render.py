@@ -12,7 +12,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import IO, Any
 
-from .errors import FileFormatError
+from .errors import FileFormatError, os_reason
 from .sheets import CHANGE, INT, MONEY, NUMERIC, PCT, SCORE, Cell, Document, cell_text
 from .text import display_width, guard_cell
 
@@ -124,7 +124,7 @@ def write_xlsx(doc: Document, path: Path) -> None:
     try:
         wb.save(path)
     except OSError as exc:
-        raise FileFormatError(f"无法写入 {path}：{exc.strerror or exc}") from None
+        raise FileFormatError(f"无法写入 {path}：{os_reason(exc)}") from None
 
 
 CHART_SHEET = "图表"

@@ -36,7 +36,7 @@ from . import numbering, sharing
 from .audit import AuditLog
 from .backup import taken_at
 from .db import BUSY_TIMEOUT_MS, sqlite_path, url_of
-from .errors import InputError, LedgerUnavailable, NotAllowed
+from .errors import InputError, LedgerUnavailable, NotAllowed, os_reason
 from .ledger import open_ledger
 from .verify import verify_ledger
 
@@ -160,14 +160,14 @@ def _stage(backup: Path, directory: Path) -> Path:
     try:
         fd, name = tempfile.mkstemp(prefix=".xinfang-restore-", suffix=".db", dir=directory)
     except OSError as exc:
-        raise LedgerUnavailable(f"无法在目录 {directory} 中写入：{exc.strerror}") from None
+        raise LedgerUnavailable(f"无法在目录 {directory} 中写入：{os_reason(exc)}") from None
     os.close(fd)
     staged = Path(name)
     try:
         shutil.copyfile(backup, staged)
     except OSError as exc:
         staged.unlink(missing_ok=True)
-        raise InputError(f"无法读取备份文件 {backup}：{exc.strerror}") from None
+        raise InputError(f"无法读取备份文件 {backup}：{os_reason(exc)}") from None
     return staged
 
 
@@ -352,7 +352,7 @@ def _lock(ledger: Path) -> int:
     try:
         fd = os.open(ledger, os.O_RDWR)
     except OSError as exc:
-        raise LedgerUnavailable(f"无法打开账本 {ledger}：{exc.strerror}") from None
+        raise LedgerUnavailable(f"无法打开账本 {ledger}：{os_reason(exc)}") from None
     try:
         fcntl.lockf(fd, fcntl.LOCK_EX | fcntl.LOCK_NB, _SHARED_SIZE, _SHARED_FIRST, os.SEEK_SET)
     except OSError:
@@ -409,7 +409,7 @@ def _swap(staged: Path, ledger: Path, stamp: str, result: RestoreResult) -> None
         for moved in reversed(result.aside):
             os.rename(moved, Path(str(ledger) + moved.name[len(aside.name) :]))
         result.aside.clear()
-        raise LedgerUnavailable(f"恢复时无法移动文件：{exc.strerror}，账本未改动。") from None
+        raise LedgerUnavailable(f"恢复时无法移动文件：{os_reason(exc)}，账本未改动。") from None
     finally:
         if fd is not None:
             os.close(fd)

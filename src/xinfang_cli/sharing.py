@@ -20,7 +20,7 @@ import stat
 from dataclasses import dataclass
 from pathlib import Path
 
-from .errors import InputError, LedgerUnavailable
+from .errors import InputError, LedgerUnavailable, os_reason
 
 PRIVATE_MODE = 0o600
 SHARED_MODE = 0o660
@@ -166,7 +166,7 @@ def create_ledger_file(path: Path) -> None:
 
 def _cannot_create(path: Path, exc: OSError) -> str:
     problem = access_problem(path, write=True)
-    return problem or f"无法创建账本文件 {path}：{exc.strerror}"
+    return problem or f"无法创建账本文件 {path}：{os_reason(exc)}"
 
 
 @dataclass(frozen=True)
@@ -211,7 +211,7 @@ def prepare_shared(path: Path, group: str) -> SharedSetup:
         except OSError as exc:
             raise LedgerUnavailable(
                 access_problem(directory / "x", write=True)
-                or f"无法创建目录 {directory}：{exc.strerror}"
+                or f"无法创建目录 {directory}：{os_reason(exc)}"
             ) from None
         directory_made = True
     else:
@@ -245,7 +245,7 @@ def _give_to_group(path: Path, gid: int) -> None:
         except OSError as exc:
             st = file.stat()
             raise InputError(
-                f"无法把 {file} 交给用户组 {group_name(gid)}：{exc.strerror}（它属于 "
+                f"无法把 {file} 交给用户组 {group_name(gid)}：{os_reason(exc)}（它属于 "
                 f"{user_name(st.st_uid)}，只有属主或 root 能更改）。请运行："
                 f"chgrp {group_name(gid)} {file} && chmod 660 {file}"
             ) from None

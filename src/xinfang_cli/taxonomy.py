@@ -16,7 +16,7 @@ from datetime import date, timedelta
 from importlib import resources
 from typing import Any
 
-from .errors import FileFormatError, NotFoundError
+from .errors import FileFormatError, NotFoundError, toml_reason
 
 # The enumerations a taxonomy defines as {key: Chinese label}, with the word a message uses.
 ENUM_KINDS: dict[str, str] = {
@@ -274,7 +274,7 @@ def parse_taxonomy(source: str) -> Taxonomy:
     try:
         data = tomllib.loads(source)
     except tomllib.TOMLDecodeError as exc:
-        raise FileFormatError(f"分类体系文件不是有效的 TOML：{exc}") from exc
+        raise FileFormatError(f"分类体系文件不是有效的 TOML：{toml_reason(exc)}。") from exc
     problems: list[str] = []
 
     settings = _table(data, "settings", problems)

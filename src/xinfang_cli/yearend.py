@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from . import charts
-from .errors import FileFormatError, InputError
+from .errors import FileFormatError, InputError, os_reason
 from .figure_keys import cases_behind
 from .figures import money, num
 from .labels import STATUS_LABELS
@@ -289,7 +289,7 @@ def write_summary(
     try:
         doc.save(str(path))
     except OSError as exc:
-        raise FileFormatError(f"无法写入 {path}：{exc.strerror or exc}") from None
+        raise FileFormatError(f"无法写入 {path}：{os_reason(exc)}") from None
     return draft
 
 

@@ -375,7 +375,7 @@ def _write_stderr(text: str) -> None:
 
 def read_text(path: Path) -> str:
     """A text file the clerk names (a taxonomy, a template): UTF-8, with or without BOM."""
-    from ..errors import FileFormatError
+    from ..errors import FileFormatError, os_reason
 
     try:
         return path.read_text(encoding="utf-8-sig")
@@ -384,7 +384,7 @@ def read_text(path: Path) -> str:
     except UnicodeDecodeError:
         raise FileFormatError(f"文件 {path} 不是 UTF-8 编码的文本。") from None
     except OSError as exc:
-        raise FileFormatError(f"无法读取文件 {path}：{exc.strerror}") from None
+        raise FileFormatError(f"无法读取文件 {path}：{os_reason(exc)}") from None
 
 
 def done_quietly(message: str, *, verbose: bool) -> None:

@@ -97,13 +97,13 @@ def taxonomy_export(
     file: Annotated[Path, typer.Argument(help="写入的 TOML 文件", show_default=False)],
 ) -> None:
     """把当前分类体系导出为 TOML 文件，可编辑后用 load 载入。"""
-    from ..errors import FileFormatError
+    from ..errors import FileFormatError, os_reason
 
     ledger = open_ledger(ctx, write=False)
     try:
         file.write_text(ledger.taxonomy.source, encoding="utf-8")
     except OSError as exc:
-        raise FileFormatError(f"无法写入 {file}：{exc.strerror}") from None
+        raise FileFormatError(f"无法写入 {file}：{os_reason(exc)}") from None
     done(f"已导出分类体系到 {file}。")
 
 
