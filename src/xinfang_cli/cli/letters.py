@@ -153,7 +153,8 @@ def review_decide(
 def template_export(
     ctx: typer.Context,
     directory: Annotated[
-        Path, typer.Argument(help="导出到的目录（不存在则新建）", show_default=False, metavar="DIR")
+        Path,
+        typer.Argument(help="导出到的目录（不存在则新建）", show_default=False, metavar="目录"),
     ],
 ) -> None:
     """导出现行的告知书模板（受理告知书.docx 等），供在 Word 中修改。"""
@@ -176,7 +177,7 @@ def template_load(
     ctx: typer.Context,
     directory: Annotated[
         Path,
-        typer.Argument(help="存放模板的目录（文件名同导出时）", show_default=False, metavar="DIR"),
+        typer.Argument(help="存放模板的目录（文件名同导出时）", show_default=False, metavar="目录"),
     ],
 ) -> None:
     """检查并载入目录中的告知书模板（每个占位符都须认识），此后所有人生成的告知书都用它。"""
