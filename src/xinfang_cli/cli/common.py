@@ -221,6 +221,14 @@ def interactive() -> bool:
     return sys.stdin is not None and sys.stdin.isatty()
 
 
+# Input no check of a field saw, that the database cannot take: bytes that were not UTF-8 in an
+# argument (a search, a path), a number far past any a ledger holds (`--limit 9999…`).
+_UNSTORABLE: dict[type, str] = {
+    UnicodeEncodeError: "输入中含有无法识别的字节（不是 UTF-8 文字），请检查终端的编码。",
+    OverflowError: "输入的数字太大，超出了账本能存放的范围。",
+}
+
+
 def guard(fn: F) -> F:
     """The one error boundary: XinfangError → one Chinese line on stderr and its exit code."""
 
@@ -263,17 +271,9 @@ def guard(fn: F) -> F:
                 _discard_created()
                 done("已取消，账本未改动。")
             raise typer.Exit(2) from None
-        except UnicodeEncodeError:
-            # bytes that were not UTF-8 in an argument no field check saw (a search, a path)
+        except (UnicodeEncodeError, OverflowError) as exc:
             _discard_created()
-            done(
-                "错误：输入中含有无法识别的字节（不是 UTF-8 文字），请检查终端的编码。账本未改动。"
-            )
-            raise typer.Exit(2) from None
-        except OverflowError:
-            # a number typed far past any the ledger can hold (`--limit 99999999999999999999`)
-            _discard_created()
-            done("错误：输入的数字太大，超出了账本能存放的范围。账本未改动。")
+            done(f"错误：{_UNSTORABLE[type(exc)]}账本未改动。")
             raise typer.Exit(2) from None
         except Exception as exc:  # a bug: still no traceback for the clerk
             _discard_created()
@@ -324,7 +324,7 @@ def print_table(table: Any) -> None:
     if table.show_header:
         lines.append("\t".join(cell(column.header) for column in table.columns))
     lines += [
-        "\t".join(map(cell, row)) for row in zip(*(c._cells for c in table.columns), strict=True)
+        "\t".join(map(cell, row)) for row in zip(*(c.cells for c in table.columns), strict=True)
     ]
     sys.stdout.write("\n".join(lines) + "\n")
 
