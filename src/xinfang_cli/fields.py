@@ -14,7 +14,7 @@ from .errors import InputError, XinfangError
 from .labels import FIELD_LABELS
 from .privacy import validate_id_number, validate_phone
 from .taxonomy import Taxonomy
-from .text import MULTILINE, control_problem, length_problem
+from .text import field_problem
 
 
 def clean(value: str | None) -> str | None:
@@ -27,7 +27,7 @@ def clean(value: str | None) -> str | None:
 def check_text(key: str, value: str | None) -> None:
     """A text field typed by a person: no control characters (line breaks only where the field
     has several lines), no longer than the field is stored. The error names the field."""
-    problem = control_problem(value, multiline=key in MULTILINE) or length_problem(key, value)
+    problem = field_problem(key, value)
     if problem:
         raise InputError(f"{FIELD_LABELS.get(key, key)}{problem}")
 

@@ -18,7 +18,7 @@ from typing import Protocol
 from . import deadlines
 from .errors import InputError, NotAllowed
 from .labels import FIELD_LABELS, NOTICE_LABELS, REVIEW_LEVEL_LABELS, STATUS_LABELS
-from .text import MULTILINE, control_problem, length_problem
+from .text import field_problem
 
 
 @dataclass(frozen=True)
@@ -129,7 +129,7 @@ def _blank(text: str | None) -> bool:
 def check_text(field: str, value: str | None, option: str | None = None) -> list[Problem]:
     """A text a person typed: no control characters (line breaks only in 具体内容/办理结果), no
     longer than the field is stored (`text.MAX_LENGTH`)."""
-    problem = control_problem(value, multiline=field in MULTILINE) or length_problem(field, value)
+    problem = field_problem(field, value)
     if problem is None:
         return []
     return [Problem(field, f"{FIELD_LABELS.get(field, field)}{{option}}{problem}", option=option)]

@@ -72,6 +72,12 @@ def length_problem(key: str, value: str | None) -> str | None:
     return None
 
 
+def field_problem(key: str, value: str | None) -> str | None:
+    """What keeps a text a person typed into field `key` from being stored: a control character
+    the field may not hold, or more characters than it is stored with. None when it can be."""
+    return control_problem(value, multiline=key in MULTILINE) or length_problem(key, value)
+
+
 def control_characters(value: str, *, multiline: bool = False) -> list[str]:
     """The control characters in `value` a field of its kind may not hold, as \\x1b etc."""
     pattern = _MULTILINE_BAD if multiline else _ONE_LINE_BAD
@@ -93,6 +99,12 @@ def control_problem(value: str | None, *, multiline: bool = False) -> str | None
 
 _SHOWN = {**{i: 0x2400 + i for i in range(0x20) if chr(i) not in "\n\t"}, 0x7F: 0x2421}
 _SHOWN.update({i: 0xFFFD for i in range(0x80, 0xA0)})
+
+
+def line_cell(value: str) -> str:
+    """A value as one cell of a tab-separated line: a tab or a line break inside it would split
+    it (whitespace runs become one space), a control character would reach the terminal."""
+    return printable(" ".join(value.split()))
 
 
 def printable(text: str) -> str:

@@ -310,15 +310,14 @@ def print_table(table: Any) -> None:
         return
     from rich.text import Text
 
-    from ..text import printable
+    from ..text import line_cell
 
     def cell(value: Any) -> str:
         text = getattr(value, "text", value)  # a Wrap holds its Text
         # a str cell is Rich markup (escaped where it is free text), as the terminal shows it
-        plain = text.plain if isinstance(text, Text) else Text.from_markup(str(text)).plain
-        # a tab or a line break inside a value would split it; a control character would reach
-        # the terminal
-        return printable(" ".join(plain.split()))
+        return line_cell(
+            text.plain if isinstance(text, Text) else Text.from_markup(str(text)).plain
+        )
 
     lines = [cell(table.title)] if table.title else []
     if table.show_header:

@@ -220,12 +220,7 @@ def _print_lines(ledger: "Ledger", cases: "list[Case]", records: list[dict[str, 
 
     from ..labels import STATUS_LABELS
     from ..records import due_text
-    from ..text import printable
-
-    def cell(value: str) -> str:
-        # a tab or a line break inside a value would split it; a control character would reach
-        # the terminal
-        return printable(" ".join(value.split()))
+    from ..text import line_cell
 
     tax = ledger.taxonomy
     lines = ["\t".join(LINE_HEADERS)]
@@ -241,7 +236,7 @@ def _print_lines(ledger: "Ledger", cases: "list[Case]", records: list[dict[str, 
             due_text(case),
             "是" if record["overdue"] else "否",
         )
-        lines.append("\t".join(cell(v) for v in values))
+        lines.append("\t".join(map(line_cell, values)))
     sys.stdout.write("\n".join(lines) + "\n")
 
 
